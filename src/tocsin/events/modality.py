@@ -1,0 +1,127 @@
+"""Modality of a coded event: asserted, alleged, hypothetical, future or negated.
+
+French moods come from spaCy's morphology (Mood=Cnd, Tense=Fut); English from
+auxiliaries. Cue words (hedges, negating verbs, future constructions) come from
+data/<lang>/modality.yaml.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..actors.gazetteer import fold
+from .lexicon import Lexicon
+
+NEG_WORDS = {"pas", "jamais", "plus", "guere", "aucunement", "nullement", "not", "n't", "never", "no"}
+HYPO_AUX = {"could", "would", "might", "may", "should", "can"}
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+MODAL_VERBS_FR = {"pouvoir", "devoir"}
+# Verbs that, governing an event, announce it as planned ("prévoit de déplacer",
+# "plans to move"); the lexicon's `future` list adds multi-word forms.
+FUTURE_HEADS = {
+    "prevoir", "envisager", "compter", "appreter", "planifier", "projeter", "aller", "vouloir",
+    "plan", "intend", "expect", "prepare", "aim", "seek", "schedule", "set", "going", "want",
+}
+NEG_HEADS = {
+    "renoncer", "refuser", "abstenir", "arreter", "eviter", "echouer", "cesser",
+    "refrain", "decline", "refuse", "fail", "stop", "avoid", "abstain",
+}
+HYPO_HEADS = {"risquer", "menacer", "risk"}
+
+
+def _morph(tok: Any, feature: str) -> list[str]:
+    return tok.morph.get(feature)
+
+
+def _auxes(tok: Any) -> list[Any]:
+    return [c for c in tok.children if c.dep_ in ("aux", "aux:pass", "aux:tense", "auxpass", "cop")]
+
+
+def is_past_reporting(tok: Any, lex: Lexicon) -> bool:
+    """A past reporting verb ("a annoncé", "announced"), after which a conditional is a
+    future in the past rather than a hypothesis."""
+    if fold(tok.lemma_) not in lex.reporting and fold(tok.lemma_) not in ("annoncer", "announce", "affirmer", "assurer"):
+        return False
+    if "Past" in _morph(tok, "Tense") or "Imp" in _morph(tok, "Tense"):
+        return True
+    return any(fold(a.lemma_) in ("avoir", "etre", "have") for a in _auxes(tok))
+
+
+def negated(tok: Any) -> bool:
+    for c in tok.children:
+        if c.dep_ in ("neg",) or (c.dep_ == "advmod" and fold(c.text) in NEG_WORDS):
+            return True
+        if fold(c.text) in ("ne", "n'") and c.dep_ in ("advmod", "neg", "dep"):
+            return True
+    return False
+
+
+def modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
+    """The modality of the event whose trigger is `tok`."""
+    cues = lex.modality
+    chain = [tok]
+    # Walk up through modal and aspectual heads ("pourrait bientôt changer",
+    # "tentait de faire pression", "is expected to strike").
+    t = tok
+    while t.dep_ in ("xcomp", "ccomp") and t.head is not t and fold(t.head.lemma_) in (
+        MODAL_VERBS_FR | FUTURE_HEADS | NEG_HEADS | HYPO_HEADS | {"tenter", "essayer", "try", "attempt", "chercher"}
+    ):
+        t = t.head
+        chain.append(t)
+    if tok.dep_ in ("advcl", "obl", "acl") and fold(tok.head.lemma_) in NEG_HEADS:
+        chain.append(tok.head)  # "s'est arrêté avant de rejoindre"
+    words = {fold(x.text) for link in chain for x in link.children}
+    negative_cues = cues.get("negated", set())
+    if any(negated(x) for x in chain) or any(fold(x.lemma_) in NEG_HEADS for x in chain[1:]):
+        return "negated"
+    if words & {w for w in negative_cues if " " not in w and w not in ("ne", "pas", "not")} & {"sans", "without"}:
+        return "negated"
+
+    hedges = cues.get("alleged", set())
+    subtree_words = {fold(x.text) for x in tok.subtree if x.i <= tok.i + 3}
+    head_words = {fold(x.text) for x in chain[-1].children}
+    for x in chain:
+        auxes = _auxes(x)
+        moods = set(_morph(x, "Mood")) | {m for a in auxes for m in _morph(a, "Mood")}
+        tenses = set(_morph(x, "Tense")) | {m for a in auxes for m in _morph(a, "Tense")}
+        aux_words = {fold(a.text) for a in auxes} | {fold(c.text) for c in x.children if c.tag_ == "MD"}
+        if "Cnd" in moods:
+            participle = "Part" in _morph(x, "VerbForm") and any("Cnd" in _morph(a, "Mood") for a in auxes)
+            if participle and not in_quote:
+                return "alleged"  # conditionnel passé in the article's voice: "aurait été menée"
+            if x.dep_ == "ccomp" and is_past_reporting(x.head, lex):
+                return "future"  # "a annoncé que Minsk et Moscou déploieraient"
+            if participle:
+                return "alleged"
+            return "hypothetical"
+        if fold(x.lemma_) in MODAL_VERBS_FR and x is not tok:
+            return "hypothetical"
+        if aux_words & {"would"} and x.dep_ == "ccomp" and is_past_reporting(x.head, lex):
+            return "future"
+        if aux_words & HYPO_AUX:
+            return "hypothetical"
+        if aux_words & FUTURE_AUX or "Fut" in tenses:
+            return "future"
+        if x is not tok and fold(x.lemma_) in FUTURE_HEADS:
+            return "future"
+        if x is not tok and fold(x.lemma_) in HYPO_HEADS:
+            return "hypothetical"
+        if fold(x.lemma_) == "aller" and x is not tok:
+            return "future"
+    # "va lancer": spaCy French often makes aller the head with the infinitive as xcomp,
+    # or an aux; both are future.
+    if any(fold(a.lemma_) == "aller" for a in _auxes(tok)) or (
+        "Inf" in _morph(tok, "VerbForm") and fold(tok.head.lemma_) == "aller"
+    ):
+        return "future"
+    if any(fold(c.text) in ("si", "if", "unless") and c.dep_ == "mark" for c in tok.children):
+        return "hypothetical"
+    if (subtree_words | head_words) & hedges:
+        return "alleged"
+    if any(fold(c.lemma_) in ("say", "believe", "report", "dire", "croire") and c.dep_ in ("auxpass",) for c in tok.children):
+        return "alleged"
+    spec = cues.get("speculation_verbs", set())
+    head = tok.head
+    if tok.dep_ == "ccomp" and fold(head.lemma_) in spec:
+        return "hypothetical"
+    return "asserted"

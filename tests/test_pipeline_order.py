@@ -1,0 +1,36 @@
+"""The stages declare what they need and add; the fixed line satisfies them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tocsin.pipeline import Stage, check_order, default_stages
+
+
+def test_default_line_is_consistent():
+    stages = default_stages()
+    check_order(stages)
+    names = [s.name for s in stages]
+    assert names[:3] == ["extract", "language", "nlp"]
+
+
+def test_a_stage_out_of_order_is_refused():
+    stages = default_stages()
+    with pytest.raises(ValueError, match="requires"):
+        check_order(list(reversed(stages)))
+
+
+def test_a_requirement_nobody_assigns_is_refused():
+    bogus = Stage("bogus", requires=("telepathy",), assigns=(), run=lambda a: None)
+    with pytest.raises(ValueError, match="telepathy"):
+        check_order([*default_stages(), bogus])
+
+
+def test_models_load_once(pipe):
+    from tocsin import nlp
+
+    pipe.analyze("La Russie a promis des missiles à la Biélorussie samedi, selon Minsk.")
+    first = nlp.load("fr")
+    pipe.analyze("Moscou a démenti toute implication dans l'attaque contre le pont.")
+    assert nlp.load("fr") is first
+    assert set(first.pipe_names) <= nlp.USED
