@@ -148,7 +148,7 @@ def annotate(analysis: Analysis) -> None:
     analysis.places = find_places(analysis.doc, analysis.mentions, art.language or "")
 
 
-def _stage_pending() -> Stage:
+def stage() -> Stage:
     from .pipeline import Stage
 
     return Stage("where", requires=("doc", "mentions"), assigns=("places",), run=annotate)

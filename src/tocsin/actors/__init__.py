@@ -48,7 +48,7 @@ def mention_at(analysis: Analysis, start: int, end: int) -> Mention | None:
     return best
 
 
-def _stage_pending() -> Stage:
+def stage() -> Stage:
     from ..pipeline import Stage
 
     return Stage("actors", requires=("doc", "published"), assigns=("mentions", "entities"), run=link)

@@ -93,7 +93,7 @@ class Linker:
         for match_id, start, end in self.matcher(doc):
             tag, key, kind, case_rule = vocab[match_id].split("|")
             span = doc[start:end]
-            if not _case_ok(span.text, case_rule, kind):
+            if not _case_ok(span.text, case_rule, kind, span[0].is_sent_start):
                 continue
             if tag == "T":
                 holder = self.gaz.holder(key, published)
@@ -102,12 +102,13 @@ class Linker:
                 entry = self.gaz.entries[key]
                 label = "MISC" if kind in ("adjective", "demonym") else entry.label
                 mention = Mention(span.start_char, span.end_char, span.text, label, entry.actor, key, kind)
-            priority = 0 if tag == "A" else 1
-            candidates.append((priority, -(end - start), start, mention))
+            candidates.append((0, -(end - start), start, mention))
         for ent in doc.ents:
             label = NER_LABELS.get(ent.label_)
             if label is None:
                 continue
+            if label != "PER" and gz.fold(ent[0].text).rstrip(".") in HONORIFICS and len(ent) > 1:
+                label = "PER"  # "Dr Felshtinksy" tagged MISC: the title says it is a person
             span = _trim_name(ent) if label == "PER" else ent
             if span is None or not span.text.strip():
                 continue
@@ -152,6 +153,9 @@ class Linker:
 
         named: list[tuple[str, Mention]] = []  # (folded surname, first full mention)
         for m in mentions:
+            if m.label != "PER" and m.actor is None and m.kind == "ner":
+                self._misspelt_person(m, named)
+                continue
             if m.label != "PER" or m.kind == "title":
                 if m.actor is not None and m.label == "PER":
                     named.append((gz.fold(m.actor.name).split()[-1], m))
@@ -185,6 +189,20 @@ class Linker:
             m.key = f"name:{folded}"
             m.gender = gender
             named.append((surname, m))
+
+    @staticmethod
+    def _misspelt_person(m: Mention, named: list[tuple[str, Mention]]) -> None:
+        """A non-person NER span that is a misspelling of someone named before."""
+        from rapidfuzz.distance import OSA
+
+        name, _, _ = _clean_name(m.text)
+        words = gz.fold(name).split()
+        if not words or len(words) > 3 or len(words[-1]) < 6 or not name[:1].isupper():
+            return
+        for known_surname, known in reversed(named):
+            if known.label == "PER" and known_surname != words[-1] and OSA.distance(words[-1], known_surname) <= (1 if len(known_surname) < 8 else 2):
+                m.actor, m.key, m.kind, m.label = known.actor, known.key, "misspelling", "PER"
+                return
 
     def _context_role(self, doc: Any, m: Mention) -> tuple[str | None, str | None]:
         """Role and country of an unknown person from the words around the name:
@@ -236,8 +254,8 @@ class Linker:
                 if c.i > tok.i and c.dep_ in ("amod", "nmod", "compound") and c.i - tok.i <= 5:
                     end_tok = max(end_tok, max(c.subtree, key=lambda t: t.i), key=lambda t: t.i)
             start, end = start_tok.idx, end_tok.idx + len(end_tok.text)
-            if any(s < end and start < e for s, e in taken):
-                continue
+            if any(s <= tok.idx < e for s, e in taken):
+                continue  # the noun is already part of a name, title or force
             inside = {m.key for m in mentions if start <= m.start and m.end <= end}
             antecedent = None
             for p in reversed(people):
@@ -277,10 +295,14 @@ def _case_rule(alias: str) -> str:
     return "any"
 
 
-def _case_ok(text: str, rule: str, kind: str) -> bool:
+def _case_ok(text: str, rule: str, kind: str, sentence_start: bool = False) -> bool:
     if rule == "upper":
         letters = [c for c in text if c.isalpha()]
-        return bool(letters) and all(c.isupper() for c in letters)
+        if letters and all(c.isupper() for c in letters):
+            return True
+        # "Otan", "Onu": French and British styles write acronyms as names; two-letter
+        # ones ("Us", "Un") and sentence starts stay ambiguous.
+        return len(letters) >= 3 and text[:1].isupper() and text[1:].islower() and not sentence_start
     if rule == "title" and kind not in ("adjective", "demonym"):
         return text[:1].isupper() or text[:1].isdigit()
     return True

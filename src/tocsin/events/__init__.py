@@ -37,7 +37,7 @@ def code_events(analysis: Analysis) -> None:
     art.events = events
 
 
-def _stage_pending() -> Stage:
+def stage() -> Stage:
     from ..pipeline import Stage
 
     return Stage(

@@ -97,13 +97,28 @@ def actors_of(tok: Any, mentions: Mentions) -> list[Mention]:
     return found
 
 
+FIRST_PERSON = {"je", "j'", "j", "me", "moi", "i", "me"}
+
+
 def resolve_pronoun(tok: Any, mentions: Mentions, quotes: list[Any]) -> Mention | None:
-    """A subject pronoun: the speaker of a quote it cues, else the last fitting mention."""
+    """A subject pronoun: the speaker of a quote it cues or stands in ("je", "I"), the
+    subject of the verb reporting its clause ("X a annoncé qu'elle…"), else the last
+    fitting mention."""
+    word = fold(tok.text).replace("-t-", "").strip("-")
+    for q in quotes:
+        if word in FIRST_PERSON and q.kind == "direct" and q.start <= tok.idx < q.end and q.speaker and q.speaker.actor:
+            return Mention(tok.idx, tok.idx + len(tok), tok.text, "PER", q.speaker.actor, None, "pronoun")
+    verb = tok.head
+    if tok.dep_ in SUBJ and verb.dep_ == "ccomp" and word not in FIRST_PERSON:
+        for s in verb.head.children:
+            if s.dep_ in SUBJ and s.i != tok.i:
+                m = mentions.at(s) or next(iter(actors_of(s, mentions)), None)
+                if m is not None:
+                    return m
     for q in quotes:
         if q.speaker is not None and q.speaker.start is not None and q.speaker.start <= tok.idx < (q.speaker.end or 0):
             if q.speaker.actor is not None:
                 return Mention(tok.idx, tok.idx + len(tok), tok.text, "PER", q.speaker.actor, None, "pronoun")
-    word = fold(tok.text).lstrip("-t-").strip("-")
     person = True if word in ("il", "he", "him", "she", "elle", "lui") else None
     m = mentions.before(tok.idx, person=person)
     if m is None and person:
@@ -120,7 +135,7 @@ def subject_tokens(tok: Any, depth: int = 0) -> tuple[list[Any], bool]:
     if depth > 3:
         return [], False
     head = tok.head
-    if head is tok:
+    if head.i == tok.i:
         return [], False
     if tok.dep_ in ("xcomp", "advcl", "ccomp", "acl") and head.pos_ in ("VERB", "AUX"):
         if fold(head.lemma_) in CAUSATIVES:
@@ -141,8 +156,11 @@ def subject_tokens(tok: Any, depth: int = 0) -> tuple[list[Any], bool]:
 
 
 def passive_parts(tok: Any) -> tuple[list[Any], list[Any]]:
-    """(agent tokens, patient tokens) of a passive verb: "avertie par l'OTAN"."""
+    """(agent tokens, patient tokens) of a passive verb: "avertie par l'OTAN"; a
+    coordinated passive shares its subject ("craint…, mais a été avertie")."""
     patients = [c for c in tok.children if c.dep_ in PASS_SUBJ]
+    if not patients and tok.dep_ == "conj":
+        patients = [c for c in tok.head.children if c.dep_ in SUBJ | PASS_SUBJ]
     agents = []
     for c in tok.children:
         if c.dep_ == "obl:agent":

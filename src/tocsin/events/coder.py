@@ -12,6 +12,7 @@ from ..record import Actor, Event, Span
 from . import args as A
 from .codebook import lookup
 from .lexicon import Lexicon, Trigger
+from .modality import NEG_HEADS
 from .modality import modality as modality_of
 from .nuclear import nuclear_signal
 
@@ -65,9 +66,26 @@ def _particles(tok: Any) -> set[str]:
     return out
 
 
+def _infinitives(tok: Any) -> list[str]:
+    """fr_core_news_md leaves some present-tense verbs unlemmatised ("frappe",
+    "demande"): the first-group infinitive is the likely lemma."""
+    word = fold(tok.text)
+    if fold(tok.lemma_) != word:
+        return []
+    for ending in ("ent", "es", "e"):
+        if word.endswith(ending):
+            return [word[: -len(ending)] + "er"]
+    return []
+
+
 def choose(tok: Any, lex: Lexicon) -> Trigger | None:
     """The most specific lexicon entry whose constraints all hold for `tok`."""
     cands = lex.candidates(tok.lemma_, tok.pos_)
+    if not cands and tok.pos_ == "VERB" and lex.lang == "fr":
+        for guess in _infinitives(tok):
+            cands = lex.candidates(guess, "VERB")
+            if cands:
+                break
     if not cands:
         return None
     objs = comps = parts = None
@@ -148,36 +166,59 @@ def _speaker_actor(q: Any) -> Actor | None:
     return q.speaker.actor or Actor(q.speaker.name, None, None, None, None)
 
 
-def attribution(tok: Any, ctx: Context) -> tuple[Actor | None, bool]:
-    """Whose claim the event is (None: the article's own voice), and whether it sits
-    in reported speech."""
+def attribution(tok: Any, ctx: Context) -> tuple[Actor | None, str | None]:
+    """Whose claim the event is (None: the article's own voice), and how it is known:
+    "quote", "speech" (a reporting verb above it) or "according" ("selon X")."""
+    reporting = fold(tok.lemma_) in ctx.lex.reporting
     q = _quote_at(tok.idx, ctx.quotes)
-    if q is not None and q.kind != "indirect":
-        return _speaker_actor(q), True
+    if q is not None and q.kind in ("direct", "partial") and not (reporting and q.kind == "partial"):
+        return _speaker_actor(q), "quote"
+    if reporting:
+        return None, None  # the act of saying is the reporter's own event
     t = tok
-    while t.head is not t:
+    while t.head.i != t.i:
         parent = t.head
-        if t.dep_ in ("ccomp", "xcomp", "parataxis", "advcl") and fold(parent.lemma_) in ctx.lex.reporting:
-            subj, _ = A.subject_tokens(parent)
-            found = _phrase_actors(subj, ctx)
-            if not found:
-                inner = _quote_at(parent.idx, ctx.quotes) or q
-                return _speaker_actor(inner), True
-            return found[0].actor, True
+        if t.dep_ in ("ccomp", "xcomp", "parataxis", "obj", "dobj") and fold(parent.lemma_) in ctx.lex.reporting:
+            found = _phrase_actors(A.subject_tokens(parent)[0], ctx)
+            if found:
+                return found[0].actor, "speech"
+            inner = _quote_at(parent.idx, ctx.quotes) or q
+            return _speaker_actor(inner), "speech"
         t = parent
     if q is not None:
-        return _speaker_actor(q), True
+        return _speaker_actor(q), "speech"
+    m = _according_to(tok, ctx)
+    if m is not None:
+        return m.actor, "according"
+    return None, None
+
+
+def _according_to(tok: Any, ctx: Context) -> Mention | None:
+    """"selon le président Zelensky", "according to Kyiv", when it bears on this clause."""
     sent = tok.sent
-    for cue in ctx.lex.according_to:  # "selon le président Zelensky", "according to X"
-        words = cue.split()
-        for i in range(sent.start, sent.end - len(words) + 1):
-            if [fold(x.text) for x in ctx.doc[i : i + len(words)]] == words:
-                nxt = ctx.doc[i + len(words)] if i + len(words) < sent.end else None
-                if nxt is not None:
-                    m = ctx.mentions.at(nxt) or _first_mention(ctx, nxt.idx, sent.end_char)
-                    if m is not None:
-                        return m.actor, True
-    return None, False
+    words = [fold(x.text) for x in sent]
+    clause = {tok.i} | {a.i for a in tok.ancestors}
+    for cue in ctx.lex.according_to:
+        parts = cue.split()
+        n = len(parts)
+        for k in range(len(words) - n + 1):
+            if words[k : k + n] != parts:
+                continue
+            first = sent[k]
+            # A bare preposition ("pour", "for") introduces a source only at the head
+            # of the sentence: "Pour Moscou, ..."; elsewhere it means something else.
+            if n == 1 and cue not in ("selon", "d'apres") and first.i != sent.start:
+                continue
+            nxt = first.i + n
+            if nxt >= sent.end:
+                continue
+            m = ctx.mentions.at(ctx.doc[nxt]) or _first_mention(ctx, ctx.doc[nxt].idx, min(sent.end_char, ctx.doc[nxt].idx + 60))
+            if m is None:
+                continue
+            head = first.head
+            if head.i in clause or first.head.head.i in clause or any(c.i == tok.i for c in head.children):
+                return m
+    return None
 
 
 def _first_mention(ctx: Context, start: int, end: int) -> Mention | None:
@@ -187,29 +228,37 @@ def _first_mention(ctx: Context, start: int, end: int) -> Mention | None:
     return None
 
 
-def disputed(tok: Any, ctx: Context, in_speech: bool) -> Actor | None:
-    """Who contests the event: the journalist ("sans fondement", "without evidence")
-    or a speaker who denies it."""
+DENIAL_VERBS = {"dementir", "nier", "contester", "refuter", "deny", "dismiss", "refute", "reject", "dispute"}
+
+
+def disputed(tok: Any, ctx: Context) -> Actor | None:
+    """Who contests the event: the journalist ("sans fondement", "without evidence"),
+    a speaker whose quote says so, or someone who denies it."""
     cues = ctx.lex.modality.get("disputed", set())
-    if not cues:
-        return None
     sent = tok.sent
-    text = fold(sent.text)
+    words = [fold(x.text) for x in sent]
+    above = {tok.i} | {a.i for a in tok.ancestors}
     for cue in cues:
-        if cue and cue in text:
-            pos = sent.start_char + text.index(cue)
-            cue_tok = next((t for t in sent if t.idx >= pos), None)
-            if cue_tok is None:
+        parts = cue.split()
+        n = len(parts)
+        if not n:
+            continue
+        for k in range(len(words) - n + 1):
+            if words[k : k + n] != parts:
                 continue
-            # The cue must bear on this event: in its clause, or on a verb above it.
-            ancestors = {tok.i} | {a.i for a in tok.ancestors}
-            if cue_tok.head.i in ancestors or cue_tok.i in {t.i for t in tok.subtree}:
-                q = _quote_at(cue_tok.idx, ctx.quotes)
-                return _speaker_actor(q) if q is not None else JOURNALIST
+            cue_tok = sent[k]
+            head = cue_tok if cue_tok.pos_ == "VERB" else cue_tok.head
+            if head.i not in above:
+                continue  # the cue bears on another clause
+            if fold(head.lemma_) in DENIAL_VERBS:
+                found = _phrase_actors(A.subject_tokens(head)[0], ctx)
+                return found[0].actor if found else None
+            q = _quote_at(cue_tok.idx, ctx.quotes)
+            return _speaker_actor(q) if q is not None else JOURNALIST
     t = tok
-    while t.head is not t:  # "X a démenti que…", "X denied that…"
+    while t.head.i != t.i:  # "X a démenti que…", "X denied that…"
         parent = t.head
-        if t.dep_ == "ccomp" and fold(parent.lemma_) in ("dementir", "nier", "deny", "dismiss", "refute", "contester", "reject"):
+        if t.dep_ in ("ccomp", "obj", "dobj") and fold(parent.lemma_) in DENIAL_VERBS:
             found = _phrase_actors(A.subject_tokens(parent)[0], ctx)
             return found[0].actor if found else None
         t = parent
@@ -234,7 +283,18 @@ def _date_for(tok: Any, ctx: Context) -> Any | None:
             d = abs(t.start - tok.idx) - (1000 if t.start in subtree else 0)
             if best_d is None or d < best_d:
                 best, best_d = t, d
-    return best.as_date() if best else None
+    if best is not None:
+        return best.as_date()
+    # No date in the sentence: the story's time carries over from the sentence just
+    # before ("…a explosé samedi. Le pont… s'est effondré après une attaque…").
+    prev_end = sent.start_char
+    prev = [t for t in ctx.times if prev_end - 600 <= t.start < prev_end]
+    if prev and sent.start > 0:
+        previous_sentence = ctx.doc[sent.start - 1].sent
+        prev = [t for t in prev if previous_sentence.start_char <= t.start < previous_sentence.end_char]
+        if prev:
+            return prev[-1].as_date()
+    return None
 
 
 def _place_for(tok: Any, ctx: Context, excluded: set[tuple[int, int]]) -> Any | None:
@@ -254,8 +314,10 @@ def code_sentence_events(ctx: Context, article_id: str) -> list[Event]:
         trig = choose(tok, ctx.lex)
         if trig is None:
             continue
+        if fold(tok.lemma_) in NEG_HEADS and any(c.pos_ == "VERB" and c.dep_ in ("xcomp", "advcl", "obl", "ccomp") for c in tok.children):
+            continue  # "s'est arrêté avant de rejoindre": an operator on that event, not an arrest
         head = tok.head
-        if head.i in coded and head is not tok:
+        if head.i in coded and head.i != tok.i:
             parent = coded[head.i]
             # The complement of a threat or promise is its content, not a second event;
             # a noun that is the object of a coded verb ("lancer une attaque") is that verb.
@@ -273,12 +335,11 @@ def code_sentence_events(ctx: Context, article_id: str) -> list[Event]:
 def build_events(tok: Any, trig: Trigger, ctx: Context, article_id: str, n0: int) -> list[Event]:
     code = lookup(trig.code)
     sources, targets, full = arguments(tok, ctx)
-    asserted_by, in_speech = attribution(tok, ctx)
-    q = _quote_at(tok.idx, ctx.quotes)
-    mod = modality_of(tok, ctx.lex, in_quote=q is not None or in_speech)
-    if mod == "asserted" and asserted_by is not None and q is None and _hedged(tok, ctx):
-        mod = "alleged"
-    disputed_by = disputed(tok, ctx, in_speech)
+    asserted_by, how = attribution(tok, ctx)
+    mod = modality_of(tok, ctx.lex, in_quote=how in ("quote", "speech"))
+    if mod == "asserted" and how == "according":
+        mod = "alleged"  # "selon X": reported on someone's word, not confirmed
+    disputed_by = disputed(tok, ctx)
     nuclear, signal = nuclear_signal(tok, trig, code.root, ctx.lex)
     date = _date_for(tok, ctx)
     excluded = {(m.start, m.end) for m in sources + targets}
@@ -286,11 +347,11 @@ def build_events(tok: Any, trig: Trigger, ctx: Context, article_id: str, n0: int
     sent = tok.sent
     confidence = 0.35 + 0.2 * bool(sources) + 0.2 * bool(targets) + 0.1 * bool(trig.specificity)
     confidence += 0.1 * (tok.pos_ == "VERB") + 0.05 * full
+    if code.code == "010" and not targets:
+        return []  # a statement with no addressee is a quote, recorded in quotes[]
     pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None])][:MAX_PAIRS]
     out = []
     for k, (s, t) in enumerate(pairs):
-        if asserted_by is not None and s is not None and A.actor_key(asserted_by) == A.actor_key(s.actor) and mod == "asserted":
-            pass  # someone reporting their own act: still their claim
         out.append(
             Event(
                 id=f"{article_id}:v{n0 + k}",
@@ -315,11 +376,6 @@ def build_events(tok: Any, trig: Trigger, ctx: Context, article_id: str, n0: int
             )
         )
     return out
-
-
-def _hedged(tok: Any, ctx: Context) -> bool:
-    hedges = ctx.lex.modality.get("alleged", set())
-    return any(fold(c.text) in hedges for c in tok.sent)
 
 
 def merge(events: list[Event]) -> list[Event]:

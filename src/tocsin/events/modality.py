@@ -63,7 +63,7 @@ def modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
     # Walk up through modal and aspectual heads ("pourrait bientôt changer",
     # "tentait de faire pression", "is expected to strike").
     t = tok
-    while t.dep_ in ("xcomp", "ccomp") and t.head is not t and fold(t.head.lemma_) in (
+    while t.dep_ in ("xcomp", "ccomp") and t.head.i != t.i and fold(t.head.lemma_) in (
         MODAL_VERBS_FR | FUTURE_HEADS | NEG_HEADS | HYPO_HEADS | {"tenter", "essayer", "try", "attempt", "chercher"}
     ):
         t = t.head
@@ -94,7 +94,7 @@ def modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
             if participle:
                 return "alleged"
             return "hypothetical"
-        if fold(x.lemma_) in MODAL_VERBS_FR and x is not tok:
+        if fold(x.lemma_) in MODAL_VERBS_FR and x.i != tok.i:
             return "hypothetical"
         if aux_words & {"would"} and x.dep_ == "ccomp" and is_past_reporting(x.head, lex):
             return "future"
@@ -102,11 +102,11 @@ def modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
             return "hypothetical"
         if aux_words & FUTURE_AUX or "Fut" in tenses:
             return "future"
-        if x is not tok and fold(x.lemma_) in FUTURE_HEADS:
+        if x.i != tok.i and fold(x.lemma_) in FUTURE_HEADS:
             return "future"
-        if x is not tok and fold(x.lemma_) in HYPO_HEADS:
+        if x.i != tok.i and fold(x.lemma_) in HYPO_HEADS:
             return "hypothetical"
-        if fold(x.lemma_) == "aller" and x is not tok:
+        if fold(x.lemma_) == "aller" and x.i != tok.i:
             return "future"
     # "va lancer": spaCy French often makes aller the head with the infinitive as xcomp,
     # or an aux; both are future.
