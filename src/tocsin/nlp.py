@@ -37,8 +37,31 @@ def load(lang: str) -> Any:
             name = MODELS[lang]
             meta = spacy.util.get_model_meta(get_package_path(name) / _model_dir(name))
             unused = [c for c in meta.get("components", []) if c not in USED]
-            _loaded[lang] = spacy.load(name, exclude=unused)
+            nlp = spacy.load(name, exclude=unused)
+            if "parser" in nlp.pipe_names:
+                nlp.add_pipe("tocsin_paragraphs", before="parser")
+            _loaded[lang] = nlp
         return _loaded[lang]
+
+
+def _register_components() -> None:
+    from spacy.language import Language
+
+    if "tocsin_paragraphs" in Language.factories:
+        return
+
+    @Language.component("tocsin_paragraphs")
+    def paragraphs(doc: Any) -> Any:
+        """A paragraph break ends a sentence: the parser must not join a caption-less
+        headline or the end of one quote to the next paragraph."""
+        for tok in doc[1:]:
+            prev = doc[tok.i - 1]
+            if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+                tok.is_sent_start = True
+        return doc
+
+
+_register_components()
 
 
 def _model_dir(name: str) -> str:

@@ -30,11 +30,20 @@ def code_events(analysis: Analysis) -> None:
         quotes=art.quotes,
         times=analysis.times,
         places=analysis.places,
+        person_nouns=_person_nouns(art.language or ""),
     )
     events = merge(code_sentence_events(ctx, art.id))
     for n, e in enumerate(events):
         e.id = f"{art.id}:v{n}"
     art.events = events
+
+
+def _person_nouns(lang: str) -> frozenset[str]:
+    """Nouns that name a person by role or relation ("ennemi", "universitaire")."""
+    from ..actors.gazetteer import load
+    from ..actors.linker import _relations
+
+    return frozenset(load(lang).roles) | _relations(lang) | {"ennemi", "enemy", "critique", "critic", "opposant", "opponent"}
 
 
 def stage() -> Stage:

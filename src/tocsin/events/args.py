@@ -70,11 +70,14 @@ def _own_tokens(tok: Any) -> list[Any]:
     return sorted(out, key=lambda t: t.i)
 
 
-def actors_of(tok: Any, mentions: Mentions) -> list[Mention]:
+def actors_of(tok: Any, mentions: Mentions, persons_nouns: frozenset[str] = frozenset()) -> list[Mention]:
     """Actors a noun phrase names: its own mention, or the first in its phrase,
-    plus those of coordinated phrases ("Minsk et Moscou")."""
+    plus those of coordinated phrases ("Minsk et Moscou"). A person described
+    through another ("un ennemi de Poutine") is not that other person."""
     found: list[Mention] = []
     m = mentions.at(tok)
+    if m is None and fold(tok.lemma_) in persons_nouns:
+        return found
     if m is None:
         for t in _own_tokens(tok):
             if t.dep_ in ("conj", "cc"):
@@ -93,7 +96,7 @@ def actors_of(tok: Any, mentions: Mentions) -> list[Mention]:
         found.append(m)
     for c in tok.children:
         if c.dep_ == "conj":
-            found.extend(x for x in actors_of(c, mentions) if x not in found)
+            found.extend(x for x in actors_of(c, mentions, persons_nouns) if x not in found)
     return found
 
 
@@ -159,8 +162,9 @@ def passive_parts(tok: Any) -> tuple[list[Any], list[Any]]:
     """(agent tokens, patient tokens) of a passive verb: "avertie par l'OTAN"; a
     coordinated passive shares its subject ("craint…, mais a été avertie")."""
     patients = [c for c in tok.children if c.dep_ in PASS_SUBJ]
-    if not patients and tok.dep_ == "conj":
-        patients = [c for c in tok.head.children if c.dep_ in SUBJ | PASS_SUBJ]
+    passive = any(c.dep_ in ("aux:pass", "auxpass") for c in tok.children)
+    if not patients and passive and tok.dep_ == "conj":
+        patients = [c for c in tok.head.children if c.dep_ in SUBJ | PASS_SUBJ] or subject_tokens(tok.head)[0]
     agents = []
     for c in tok.children:
         if c.dep_ == "obl:agent":
@@ -182,7 +186,9 @@ def target_tokens(tok: Any) -> list[Any]:
     """Candidate target phrases of `tok`, best first: objects, then "contre/sur/à X"."""
     direct, oblique = [], []
     for c in tok.children:
-        if c.dep_ in OBJ:
+        if c.pos_ in ("VERB", "AUX"):
+            continue  # a clause is what was said or done, not whom it was done to
+        if c.dep_ in OBJ or (c.dep_ == "xcomp" and c.pos_ in ("PROPN", "NOUN")):
             direct.append(c)
         elif c.dep_ in ("obl", "obl:arg", "obl:mod", "nmod") and case_of(c) in TARGET_PREPS | {"a travers"}:
             oblique.append(c)

@@ -31,6 +31,7 @@ class Context:
     quotes: list[Any]
     times: list[Any]
     places: list[Any]
+    person_nouns: frozenset[str] = frozenset()
 
 
 def _lemmas_below(tok: Any, deps: set[str] | None, depth: int = 3) -> set[str]:
@@ -80,7 +81,7 @@ def _infinitives(tok: Any) -> list[str]:
 
 def choose(tok: Any, lex: Lexicon) -> Trigger | None:
     """The most specific lexicon entry whose constraints all hold for `tok`."""
-    cands = lex.candidates(tok.lemma_, tok.pos_)
+    cands = lex.candidates(tok.lemma_, "VERB" if tok.pos_ == "PROPN" else tok.pos_)
     if not cands and tok.pos_ == "VERB" and lex.lang == "fr":
         for guess in _infinitives(tok):
             cands = lex.candidates(guess, "VERB")
@@ -118,7 +119,7 @@ def _phrase_actors(tokens: list[Any], ctx: Context) -> list[Mention]:
             if m is not None:
                 found.append(m)
             continue
-        found.extend(x for x in A.actors_of(t, ctx.mentions) if x not in found)
+        found.extend(x for x in A.actors_of(t, ctx.mentions, ctx.person_nouns) if x not in found)
     return found
 
 
@@ -139,9 +140,14 @@ def arguments(tok: Any, ctx: Context) -> tuple[list[Mention], list[Mention], boo
             targets = _phrase_actors([tok.head], ctx)  # "les avions modifiés pour..."
     else:
         subj, _ = A.subject_tokens(tok)
+        inverted = _inverted_subject(tok, ctx) if not subj else None
+        if inverted is not None:
+            subj = [inverted]
         sources = _phrase_actors(subj, ctx)
         targets = []
         for t in A.target_tokens(tok):
+            if inverted is not None and t.i == inverted.i:
+                continue
             targets.extend(m for m in _phrase_actors([t], ctx) if m not in targets)
         if not targets:  # "promis d'envoyer des missiles à la Biélorussie"
             for c in tok.children:
@@ -151,6 +157,22 @@ def arguments(tok: Any, ctx: Context) -> tuple[list[Mention], list[Mention], boo
     keys = {A.actor_key(m.actor) for m in sources}
     targets = [m for m in targets if A.actor_key(m.actor) not in keys]
     return sources, targets, bool(sources and targets)
+
+
+def _inverted_subject(tok: Any, ctx: Context) -> Any | None:
+    """"…, a averti le Dr Yuri Felshtinsky": after a clause, a reporting verb's subject
+    follows it, and the parser often takes it for an object."""
+    if fold(tok.lemma_) not in ctx.lex.reporting:
+        return None
+    prev = ctx.doc[tok.i - 1] if tok.i > 0 else None
+    aux_start = min([a.i for a in tok.children if a.dep_.startswith("aux") and a.i < tok.i] or [tok.i])
+    before = ctx.doc[aux_start - 1] if aux_start > 0 else None
+    if before is None or before.text not in (",", "»", "”", '"', "—", "–"):
+        return None
+    for c in tok.children:
+        if c.i > tok.i and c.dep_ in A.OBJ | {"nsubj", "obl", "nmod"} and c.pos_ in ("PROPN", "NOUN", "PRON"):
+            return c
+    return None
 
 
 def _quote_at(pos: int, quotes: list[Any]) -> Any | None:
@@ -187,6 +209,14 @@ def attribution(tok: Any, ctx: Context) -> tuple[Actor | None, str | None]:
         t = parent
     if q is not None:
         return _speaker_actor(q), "speech"
+    root = tok.sent.root
+    for c in root.children:  # "La Russie pourrait…, a averti un ennemi de Poutine."
+        if c.i > tok.i and c.dep_ in ("parataxis", "ccomp", "conj") and fold(c.lemma_) in ctx.lex.reporting and c.i != tok.i:
+            if not any(g.dep_ in ("mark",) for g in c.children):
+                subj = A.subject_tokens(c)[0] or [x for x in [_inverted_subject(c, ctx)] if x is not None]
+                found = _phrase_actors(subj, ctx)
+                if found:
+                    return found[0].actor, "speech"
     m = _according_to(tok, ctx)
     if m is not None:
         return m.actor, "according"
@@ -291,7 +321,11 @@ def _date_for(tok: Any, ctx: Context) -> Any | None:
     prev = [t for t in ctx.times if prev_end - 600 <= t.start < prev_end]
     if prev and sent.start > 0:
         previous_sentence = ctx.doc[sent.start - 1].sent
-        prev = [t for t in prev if previous_sentence.start_char <= t.start < previous_sentence.end_char]
+        prev = [
+            t for t in prev
+            if previous_sentence.start_char <= t.start < previous_sentence.end_char
+            and not any(q.kind == "direct" and q.start <= t.start < q.end for q in ctx.quotes)
+        ]
         if prev:
             return prev[-1].as_date()
     return None
@@ -309,8 +343,10 @@ def code_sentence_events(ctx: Context, article_id: str) -> list[Event]:
     events: list[Event] = []
     coded: dict[int, Trigger] = {}
     for tok in ctx.doc:
-        if tok.pos_ not in ("VERB", "NOUN") or ctx.mentions.at(tok) is not None:
+        if ctx.mentions.at(tok) is not None:
             continue
+        if tok.pos_ not in ("VERB", "NOUN") and not (tok.pos_ == "PROPN" and tok.text[:1].islower()):
+            continue  # a lowercase "proper noun" is a verb the tagger missed ("déploieraient")
         trig = choose(tok, ctx.lex)
         if trig is None:
             continue
@@ -336,6 +372,8 @@ def build_events(tok: Any, trig: Trigger, ctx: Context, article_id: str, n0: int
     code = lookup(trig.code)
     sources, targets, full = arguments(tok, ctx)
     asserted_by, how = attribution(tok, ctx)
+    if asserted_by is not None and how != "quote" and sources and all(A.actor_key(m.actor) == A.actor_key(asserted_by) for m in sources):
+        asserted_by = None  # someone reporting their own act: the article states that they did
     mod = modality_of(tok, ctx.lex, in_quote=how in ("quote", "speech"))
     if mod == "asserted" and how == "according":
         mod = "alleged"  # "selon X": reported on someone's word, not confirmed
@@ -347,8 +385,8 @@ def build_events(tok: Any, trig: Trigger, ctx: Context, article_id: str, n0: int
     sent = tok.sent
     confidence = 0.35 + 0.2 * bool(sources) + 0.2 * bool(targets) + 0.1 * bool(trig.specificity)
     confidence += 0.1 * (tok.pos_ == "VERB") + 0.05 * full
-    if code.code == "010" and not targets:
-        return []  # a statement with no addressee is a quote, recorded in quotes[]
+    if not targets and (code.code == "010" or (fold(tok.lemma_) in ctx.lex.reporting and not trig.specificity)):
+        return []  # a bare statement ("a déclaré", "a averti") is a quote, recorded in quotes[]
     pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None])][:MAX_PAIRS]
     out = []
     for k, (s, t) in enumerate(pairs):

@@ -56,8 +56,71 @@ def negated(tok: Any) -> bool:
     return False
 
 
-def modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
-    """The modality of the event whose trigger is `tok`."""
+def _suffix_mood(tok: Any) -> str | None:
+    """Mood of a French verb the tagger mistook for a noun ("déploieraient" as PROPN):
+    read off its ending, since no morphology was assigned."""
+    if tok.pos_ == "VERB" or tok.morph.get("Mood") or not tok.text[:1].islower():
+        return None
+    word = fold(tok.text)
+    if word.endswith(("rait", "raient", "rais", "rions", "riez")):
+        return "Cnd"
+    if word.endswith(("ront", "ra", "rai", "rons")):
+        return "Fut"
+    return None
+
+
+INHERIT_DEPS = {"xcomp", "advcl", "acl", "acl:relcl", "relcl", "obj", "dobj", "obl", "obl:arg", "obl:mod", "nmod", "pobj", "conj", "ccomp"}
+
+
+def modality(tok: Any, lex: Lexicon, in_quote: bool, depth: int = 0) -> str:
+    """The modality of the event whose trigger is `tok`: its own cues, else, for an
+    embedded or nominal trigger, the modality of the clause it depends on ("pourrait
+    utiliser la Biélorussie pour lancer", "si la Biélorussie suivait les ordres de la
+    bombarder")."""
+    own = _own_modality(tok, lex, in_quote)
+    if own != "asserted" or depth >= 4:
+        return own
+    if tok.pos_ in ("NOUN", "PROPN"):
+        for c in tok.children:  # "une attaque qui aurait été menée"
+            if c.dep_ in ("acl", "acl:relcl", "relcl") and c.pos_ in ("VERB", "AUX"):
+                inner = _own_modality(c, lex, in_quote)
+                if inner != "asserted":
+                    return inner
+    phrase = _phrase_before(tok, lex)
+    if phrase is not None:
+        return phrase
+    finite = any(a.dep_ in ("aux", "aux:tense") for a in _auxes(tok)) or "Fin" in _morph(tok, "VerbForm")
+    head = tok.head
+    if head.i == tok.i or tok.dep_ not in INHERIT_DEPS or finite:
+        return own
+    if any(fold(c.text) in ("trop", "too") for c in head.children) and any(fold(c.text) in ("pour", "to") for c in tok.children):
+        return "negated"  # "avait trop peur pour affronter l'OTAN", "too afraid to confront"
+    if tok.dep_ == "ccomp" and fold(head.lemma_) in lex.reporting:
+        return own  # what someone said has its own modality, not the saying's
+    return modality(head, lex, in_quote, depth + 1)
+
+
+def _norm_token(text: str) -> str:
+    word = fold(text)
+    return {"d'": "de", "qu'": "que", "s'": "se", "n'": "ne", "j'": "je", "m'": "me", "t'": "te"}.get(word, word)
+
+
+def _phrase_before(tok: Any, lex: Lexicon) -> str | None:
+    """Multi-word cues just before the trigger: "a l'intention de", "prévoit de",
+    "s'est arrêté avant de", "plans to", "stopped short of"."""
+    start = max(tok.sent.start, tok.i - 7)
+    window = " ".join(_norm_token(t.text) for t in tok.doc[start : tok.i])
+    if not window:
+        return None
+    for modality in ("negated", "future", "hypothetical"):
+        for cue in lex.modality.get(modality, ()):
+            if " " in cue and (window.endswith(" " + cue) or window == cue):
+                return modality
+    return None
+
+
+def _own_modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
+    """The modality the trigger's own clause marks."""
     cues = lex.modality
     chain = [tok]
     # Walk up through modal and aspectual heads ("pourrait bientôt changer",
@@ -85,8 +148,12 @@ def modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
         moods = set(_morph(x, "Mood")) | {m for a in auxes for m in _morph(a, "Mood")}
         tenses = set(_morph(x, "Tense")) | {m for a in auxes for m in _morph(a, "Tense")}
         aux_words = {fold(a.text) for a in auxes} | {fold(c.text) for c in x.children if c.tag_ == "MD"}
-        if "Cnd" in moods:
-            participle = "Part" in _morph(x, "VerbForm") and any("Cnd" in _morph(a, "Mood") for a in auxes)
+        if "Cnd" in moods or _suffix_mood(x) == "Cnd":
+            # Conditionnel passé: a tense auxiliary in the conditional before a past
+            # participle ("aurait été menée"); "serait détruite" is a present passive.
+            participle = "Part" in _morph(x, "VerbForm") and any(
+                "Cnd" in _morph(a, "Mood") and a.dep_ in ("aux", "aux:tense") for a in auxes
+            )
             if participle and not in_quote:
                 return "alleged"  # conditionnel passé in the article's voice: "aurait été menée"
             if x.dep_ == "ccomp" and is_past_reporting(x.head, lex):
@@ -100,7 +167,7 @@ def modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
             return "future"
         if aux_words & HYPO_AUX:
             return "hypothetical"
-        if aux_words & FUTURE_AUX or "Fut" in tenses:
+        if aux_words & FUTURE_AUX or "Fut" in tenses or _suffix_mood(x) == "Fut":
             return "future"
         if x.i != tok.i and fold(x.lemma_) in FUTURE_HEADS:
             return "future"
