@@ -16,7 +16,7 @@ from tocsin.schema import validate
 
 from .conftest import ROOT, SEED
 
-TOCSIN = [sys.executable, "-m", "tocsin.cli"]
+TOCSIN = [sys.executable, "-m", "tocsin"]
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -9,7 +9,7 @@ import pytest
 
 from .httpserver import LocalServer, slow, static
 
-TOCSIN = [sys.executable, "-m", "tocsin.cli"]
+TOCSIN = [sys.executable, "-m", "tocsin"]
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:

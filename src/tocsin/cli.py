@@ -193,6 +193,3 @@ def main() -> None:
         click.echo("tocsin: aborted", err=True)
         sys.exit(130)
 
-
-if __name__ == "__main__":
-    main()
