@@ -57,7 +57,9 @@ def check_floors(scores: list[Score]) -> list[str]:
     """Figures below their floors in eval/baseline.json."""
     if not BASELINE.exists():
         return []
-    floors = json.loads(BASELINE.read_text("utf-8"))["floors"]
+    baseline = json.loads(BASELINE.read_text("utf-8"))
+    floors = baseline.get("floors", {})
+    ceilings = baseline.get("ceilings", {})
     current = {}
     for s in scores:
         d = s.as_dict()
@@ -70,6 +72,12 @@ def check_floors(scores: list[Score]) -> list[str]:
             failures.append(f"{key}: missing (floor {floor})")
         elif value + 1e-9 < floor:
             failures.append(f"{key}: {value:.4f} < floor {floor:.4f}")
+    for key, ceiling in ceilings.items():  # counts of errors: may only fall
+        value = current.get(key)
+        if value is None:
+            failures.append(f"{key}: missing (ceiling {ceiling})")
+        elif value > ceiling + 1e-9:
+            failures.append(f"{key}: {value:.4f} > ceiling {ceiling:.4f}")
     return failures
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from .pg import db_url, pg_server  # noqa: F401 - fixtures: the same tests on SQLite and PostgreSQL
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seeds" / "seed_article_fr.txt"

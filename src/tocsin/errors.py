@@ -28,6 +28,14 @@ class UsageError(TocsinError):
     exit_code = 2
 
 
+class StoreError(TocsinError):
+    """The database cannot be opened, migrated or written (names the database URL)."""
+
+
+class NotFoundError(TocsinError):
+    """A requested record (article, cluster) is not in the database."""
+
+
 class DataFileError(TocsinError):
     """A packaged data file (lexicon, gazetteer) is malformed; names file and line."""
 

@@ -18,6 +18,11 @@ def _limit() -> int:
     return int(os.environ.get("TOCSIN_MAX_BYTES", MAX_BYTES))
 
 
+def max_bytes() -> int:
+    """The largest document tocsin reads (TOCSIN_MAX_BYTES, else 10 MB)."""
+    return _limit()
+
+
 def read_path(path: str | Path, max_bytes: int | None = None) -> RawDocument:
     """Read one file as a RawDocument; InputError if it is missing, a directory or too big."""
     p = Path(path)

@@ -1,0 +1,198 @@
+"""The store on SQLite and PostgreSQL: schema, one-transaction writes, duplicates,
+near-duplicate clusters, event counts across stories and outlets, filters, search."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tocsin import dedup, store
+from tocsin.cli import cli
+from tocsin.errors import NotFoundError
+from tocsin.record import DateValue
+
+from .corpus import OTHER, REWRITE, WIRE, article, rich_articles, threat_articles
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_migrations_create_exactly_the_schema(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from tocsin.store.schema import metadata
+
+    # Other packages' tables join the same MetaData when imported (the monitor's, with
+    # their own migration): import them so that the comparison sees the whole schema.
+    with contextlib.suppress(ModuleNotFoundError):
+        importlib.import_module("tocsin.monitor.tables")
+
+    with store.open(db_url) as db, db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": False})
+        diffs = [
+            d
+            for d in compare_metadata(ctx, metadata)
+            # full-text search lives outside the metadata (FTS5 tables, the tsvector column)
+            if "articles_fts" not in repr(d) and "search" not in repr(d)
+        ]
+    assert diffs == []
+
+
+def test_open_twice_and_env_url(db_url, monkeypatch):
+    with store.open(db_url) as db:
+        assert db.counts()["articles"] == 0
+    monkeypatch.setenv("TOCSIN_DB", db_url)
+    with store.open() as db:  # upgrade is a no-op the second time
+        assert db.url == db_url
+
+
+def test_article_round_trip_and_duplicates(db_url):
+    a1, a2, a3 = rich_articles()
+    with store.open(db_url) as db:
+        assert db.add(a1, source="a1.html") == "new"
+        assert db.add(a2) == "new"
+        assert db.add(a1, source="a1.html") == "duplicate"  # same everything
+        copy = article(a1.text, url="https://mirror.example/putin", outlet="Mirror")
+        assert db.add(copy, source="mirror") == "duplicate"  # same text elsewhere
+        assert db.article(a1.id).to_dict() == a1.to_dict()
+        with pytest.raises(NotFoundError):
+            db.article("art_missing")
+        n = db.counts()
+        assert (n["articles"], n["events"], n["quotes"], n["entities"], n["sightings"]) == (
+            2,
+            4,
+            1,
+            2,
+            3,
+        )
+        cluster = db.cluster(a1.id)
+        assert cluster["urls"] == ["https://mirror.example/putin", "https://news.example/putin"]
+        assert cluster["outlets"] == ["Mirror", "News"]
+        actors = {a["name"]: a for a in db.actors()}
+        assert actors["Vladimir Putin"]["code"] == "RUSGOV"
+        assert (
+            actors["Vladimir Putin"]["quotes"] == 1
+            and actors["Vladimir Putin"]["events_as_source"] == 2
+        )
+        quotes = db.quotes(speaker="rusgov")
+        assert [q["text"] for q in quotes] == ["We are not bluffing,"]
+        assert db.quotes(speaker="Vladimir Putin") == quotes
+        assert db.add(a3) == "new"
+
+
+def test_near_duplicates_share_a_cluster_and_count_once(db_url):
+    wire, rewrite, other = threat_articles()
+    assert dedup.similarity(dedup.signature(WIRE), dedup.signature(REWRITE)) >= dedup.THRESHOLD
+    assert dedup.similarity(dedup.signature(WIRE), dedup.signature(OTHER)) < dedup.THRESHOLD
+    with store.open(db_url) as db:
+        for a in (wire, rewrite, other):
+            assert db.add(a) == "new"
+        clusters = {a["id"]: a["cluster_id"] for a in db.articles()}
+        assert clusters[rewrite.id] == clusters[wire.id] == wire.id
+        assert clusters[other.id] == other.id
+        rows = db.events(cameo="138")
+        assert len(rows) == 3
+        # the wire story and its rewrite are one story; three outlets tell it
+        assert {(r["num_articles"], r["num_outlets"]) for r in rows} == {(2, 3)}
+        # a word-for-word reprint by a fourth outlet adds an outlet, not a story
+        reprint = article(WIRE, url="https://reprint.example/x", outlet="Reprint")
+        assert db.add(reprint) == "duplicate"
+        assert {(r["num_articles"], r["num_outlets"]) for r in db.events(cameo="138")} == {(2, 4)}
+        assert db.cluster(wire.id)["outlets"] == ["Daily", "Reprint", "Wire"]
+
+
+def test_event_filters_library_and_cli(db_url):
+    with store.open(db_url) as db:
+        for a in rich_articles():
+            db.add(a)
+
+        def ids(**f):
+            return sorted(f"{r['article_id'][-4:]}/{r['id']}" for r in db.events(**f))
+
+        everything = ids()
+        assert len(everything) == 6
+        assert len(ids(actor="RUS")) == 5  # RUS, RUSGOV: a code takes its sub-codes
+        assert len(ids(actor="vladimir putin")) == 2
+        assert len(ids(pair="RUS-UKR")) == 2 and len(ids(pair="UKR-RUS")) == 2
+        assert len(ids(pair="RUS>UKR")) == 1 and len(ids(pair="UKR>RUS")) == 1
+        assert len(ids(cameo="138")) == 1 and len(ids(cameo="0332")) == 1
+        assert len(ids(root="19")) == 1 and ids(root="1") == ids(root="01") != []
+        assert len(ids(modality="hypothetical")) == 1 and len(ids(modality="negated")) == 1
+        assert len(ids(nuclear=True)) == 2
+        assert len(ids(signal="readiness")) == 1
+        assert len(ids(since="2023-01-01")) == 4 and len(ids(until="2023-05-01")) == 3
+        assert len(ids(since="2023-05-02", until="2023-05-02")) == 1
+        # a date known to the month matches any day range its month overlaps
+        month = rich_articles()[1]
+        month.text, month.url = month.text + " Later.", "https://news.example/month"
+        month.id = month.id + "m"
+        month.events[0].date = DateValue("2023-04", "month")
+        db.add(month)
+        assert len(ids(since="2023-04-30", until="2023-04-30")) == 1
+        assert len(ids(since="2023-04-30", until="2023-05-01")) == 2
+        row = db.events(cameo="1385")[0]
+        assert row["cameo"] == "1385" and row["root"] == "13" and row["source_code"] == "RUSGOV"
+        assert (row["location_name"], row["lat"], row["nuclear"], row["signal"]) == (
+            "Moscow",
+            55.75,
+            True,
+            "rhetoric",
+        )
+        assert row["url"] == "https://news.example/putin" and row["num_articles"] == 1
+    out = json.loads(
+        invoke("events", "--db", db_url, "--pair", "RUS-UKR", "--nuclear", "--json").stdout
+    )
+    assert [r["cameo"] for r in out] == ["1385"]
+    out = json.loads(invoke("events", "--db", db_url, "--root", "01", "--json").stdout)
+    assert [r["cameo"] for r in out] == ["010"]  # a string, never 10
+    table = invoke("events", "--db", db_url, "--signal", "readiness").stdout
+    assert "began drills" in table and "1 events" in table
+    bad = CliRunner().invoke(cli, ["events", "--db", db_url, "--pair", "Russia"])
+    assert bad.exit_code == 2 and "--pair" in bad.output
+
+
+def test_search_finds_words_and_survives_odd_queries(db_url):
+    with store.open(db_url) as db:
+        for a in rich_articles():
+            db.add(a)
+        assert [h["title"] for h in db.search("bluffing")] == ["Putin warns"]
+        assert {h["url"] for h in db.search("Belgorod OR Minsk")} == {
+            "https://news.example/depot",
+            "https://blog.example/drills",
+        }
+        assert db.search('"fuel depot"')[0]["url"] == "https://news.example/depot"
+        assert db.search('U.S. "air (defence* AND NOT') is not None  # no syntax error
+    hits = json.loads(invoke("search", "nuclear", "--db", db_url, "--json").stdout)
+    assert {h["url"] for h in hits} == {"https://news.example/putin", "https://blog.example/drills"}
+    assert "nuclear" in hits[0]["snippet"].lower()
+    assert "no article matches" in invoke("search", "zzzyzzx", "--db", db_url).stdout
+
+
+def test_summary_and_failures(db_url):
+    with store.open(db_url) as db:
+        for a in rich_articles():
+            db.add(a)
+        db.record_failure("feed.xml#2", "HTTP 404 Not Found")
+        s = db.summary()
+        assert s["languages"] == {"en": 3}
+        assert s["signals"] == {"readiness": 1, "rhetoric": 1}
+        assert s["modalities"]["asserted"] == 3
+        assert s["speakers"][0]["name"] == "Vladimir Putin"
+        assert s["top_actors"][0]["name"] in ("Russia", "Vladimir Putin")
+        assert db.failures()[0]["reason"] == "HTTP 404 Not Found"
+
+
+def test_bad_database_urls_are_one_line(tmp_path):
+    bad = CliRunner().invoke(cli, ["search", "x", "--db", "nosuch://host/db"])
+    assert bad.exit_code == 2 and "unsupported database" in bad.output
+    missing = CliRunner().invoke(cli, ["search", "x", "--db", f"sqlite:///{tmp_path}/no/dir/t.db"])
+    assert missing.exit_code == 1 and "does not exist" in missing.output
+    assert len(missing.output.strip().splitlines()) == 1
