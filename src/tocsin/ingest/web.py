@@ -89,6 +89,11 @@ def fetch(url: str, options: FetchOptions | None = None) -> RawDocument:
                 with client.stream(
                     "GET", pinned, headers=req_headers, extensions={"sni_hostname": host}
                 ) as resp:
+                    if resp.status_code == 304:  # a conditional GET (feed polling): nothing new
+                        return RawDocument(
+                            source=url, data=b"", url=current,
+                            meta={"status": "304", **{k: v for k, v in resp.headers.items() if k in ("etag", "last-modified")}},
+                        )
                     if resp.is_redirect:
                         location = resp.headers.get("location")
                         if not location:
@@ -113,7 +118,7 @@ def fetch(url: str, options: FetchOptions | None = None) -> RawDocument:
                         url=current,
                         html=("html" in ctype) or None,
                         content_type=ctype or None,
-                        meta={k: v for k, v in resp.headers.items() if k in ("etag", "last-modified")},
+                        meta={"status": str(resp.status_code), **{k: v for k, v in resp.headers.items() if k in ("etag", "last-modified")}},
                     )
             except httpx.TimeoutException:
                 raise FetchError(current, f"timed out after {opts.timeout:g}s") from None

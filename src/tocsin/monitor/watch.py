@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from ..errors import FetchError, InputError, TocsinError, UsageError
+from ..errors import InputError, TocsinError, UsageError
 from ..ingest import RawDocument, feeds, web
 from .alerting import DeliveryReport, Destination, deliver, pending_alerts, run_rules
 from .rules import Rule
@@ -459,18 +459,12 @@ class Watcher:
             headers["If-None-Match"] = state["etag"]
         if state["last_modified"]:
             headers["If-Modified-Since"] = state["last_modified"]
-        try:
-            raw = web.fetch(feed, self.options.fetch(headers))
-        except FetchError as exc:
-            # web.fetch takes any 3xx for a redirect and refuses one without a Location:
-            # that refusal is how a 304 Not Modified reaches us.
-            if exc.reason.startswith("HTTP 304"):
-                return None, state["etag"], state["last_modified"]
-            raise
+        raw = web.fetch(feed, self.options.fetch(headers))
+        if raw.meta.get("status") == "304":
+            return None, state["etag"], state["last_modified"]
         etag = raw.meta.get("etag") or state["etag"]
         modified = raw.meta.get("last-modified") or state["last_modified"]
-        # An empty 200 (or a 304 passed through as one) holds no entries.
-        if str(raw.meta.get("status", "")) == "304" or not raw.data or not raw.data.strip():
+        if not raw.data or not raw.data.strip():  # an empty 200 holds no entries
             return None, etag, modified
         return raw.data, etag, modified
 

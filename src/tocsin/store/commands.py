@@ -396,6 +396,7 @@ def _demo_command(c: ModuleType) -> click.Command:
                 )
             _print_ingest_summary(summary, store_mod.display_url(db_url))
             _print_corpus_summary(db.summary())
+            _run_alert_rules(db, quiet)
         serve = None if no_serve else _dashboard()
         if serve is None:
             return
@@ -403,6 +404,18 @@ def _demo_command(c: ModuleType) -> click.Command:
         serve(db_url, host, port)
 
     return demo
+
+
+def _run_alert_rules(db: Any, quiet: bool) -> None:
+    """Evaluate the shipped alert rules so the dashboard opens with the alerts the
+    examples raise (alerts are stored once: a rerun adds none)."""
+    try:
+        from ..monitor import run_rules
+    except ImportError:  # the monitor is an optional part of an install
+        return
+    new = run_rules(db)
+    if not quiet:
+        click.echo(f"Alerts: {len(new)} new (tocsin alerts --db ... lists them all)")
 
 
 def _dashboard() -> Callable[[str, str, int], Any] | None:
