@@ -37,7 +37,11 @@ def actor_ok(actor: Any, gold: Any) -> bool:
 
 def trigger_ok(event: Any, text: str, triggers: list[str]) -> bool:
     t = norm(text[event.trigger.start : event.trigger.end])
-    return any(norm(g) in t or (t and t in norm(g)) or norm(g)[:5] == t.split()[-1][:5] for g in triggers if g)
+    return any(
+        norm(g) in t or (t and t in norm(g)) or norm(g)[:5] == t.split()[-1][:5]
+        for g in triggers
+        if g
+    )
 
 
 class _Tally:
@@ -61,9 +65,16 @@ def _judge(candidates: list[Any], g: dict[str, Any], tally: _Tally) -> bool:
     roots = _as_list(g.get("root") or g.get("cameo", "")[:2])
 
     def full(e: Any) -> bool:
-        return actor_ok(e.source, g.get("source")) and actor_ok(e.target, g.get("target")) and e.root in roots
+        return (
+            actor_ok(e.source, g.get("source"))
+            and actor_ok(e.target, g.get("target"))
+            and e.root in roots
+        )
 
-    best = max(candidates, key=lambda e: (full(e), e.modality in _as_list(g.get("modality")), e.root in roots))
+    best = max(
+        candidates,
+        key=lambda e: (full(e), e.modality in _as_list(g.get("modality")), e.root in roots),
+    )
     if full(best):
         tally.full += 1
     mod_ok = best.modality in _as_list(g.get("modality"))
@@ -75,7 +86,11 @@ def _judge(candidates: list[Any], g: dict[str, Any], tally: _Tally) -> bool:
 
 
 def _examples(corpus: Corpus, lang: str) -> Score | None:
-    golds = [g for g in read_jsonl(GOLD / "events.jsonl") if corpus.manifest.get(g["doc"], {}).get("lang") == lang]
+    golds = [
+        g
+        for g in read_jsonl(GOLD / "events.jsonl")
+        if corpus.manifest.get(g["doc"], {}).get("lang") == lang
+    ]
     if not golds:
         return None
     s, tally = Score("events", f"examples-{lang}"), _Tally()
@@ -88,8 +103,10 @@ def _examples(corpus: Corpus, lang: str) -> Score | None:
             continue
         key = norm(g["sentence"])
         cands = [
-            e for e in art.events
-            if key in norm(art.text[e.sentence.start : e.sentence.end]) and trigger_ok(e, art.text, _as_list(g["trigger"]))
+            e
+            for e in art.events
+            if key in norm(art.text[e.sentence.start : e.sentence.end])
+            and trigger_ok(e, art.text, _as_list(g["trigger"]))
         ]
         if _judge(cands, g, tally):
             s.tp += 1
@@ -97,7 +114,9 @@ def _examples(corpus: Corpus, lang: str) -> Score | None:
         else:
             s.fn += 1
     docs = {g["doc"] for g in golds}
-    s.fp = sum(1 for d in docs if d in corpus.records for e in corpus.records[d].events if e.id not in used)
+    s.fp = sum(
+        1 for d in docs if d in corpus.records for e in corpus.records[d].events if e.id not in used
+    )
     s.extra = tally.extra()
     s.note = "fp: events the gold does not list (gold covers key events only)"
     return s
@@ -128,15 +147,23 @@ def _seed(corpus: Corpus) -> Score | None:
             tally.gold += 1
             s.fn += 1
             continue
-        cands = [e for e in art.events if span[0] <= e.trigger.start < span[1] and trigger_ok(e, art.text, g["trigger"])]
+        cands = [
+            e
+            for e in art.events
+            if span[0] <= e.trigger.start < span[1] and trigger_ok(e, art.text, g["trigger"])
+        ]
         if _judge(cands, g, tally):
             s.tp += 1
         else:
             s.fn += 1
         if g.get("modality") == "hypothetical":
-            speculation_as_fact += sum(1 for e in cands if e.modality == "asserted" and e.asserted_by is None)
+            speculation_as_fact += sum(
+                1 for e in cands if e.modality == "asserted" and e.asserted_by is None
+            )
     s.extra = {**tally.extra(), "speculation_as_fact": float(speculation_as_fact)}
-    bridge = [e for e in art.events if e.modality == "alleged" and e.date and e.date.value == "2022-10-08"]
+    bridge = [
+        e for e in art.events if e.modality == "alleged" and e.date and e.date.value == "2022-10-08"
+    ]
     s.note = f"key events {tally.full}/{tally.gold} full, {tally.attribution} with modality+attribution; alleged bridge attack dated 2022-10-08: {'yes' if bridge else 'no'}"
     return s
 
@@ -159,45 +186,142 @@ def petrarch_sentences() -> list[dict[str, Any]]:
             if c.get("error") or c.get("noevents"):
                 skip = skip or bool(c.get("error"))
                 continue
-            codings.append({"source": c.get("sourcecode", ""), "target": c.get("targetcode", ""), "cameo": c.get("eventcode", "")})
+            codings.append(
+                {
+                    "source": c.get("sourcecode", ""),
+                    "target": c.get("targetcode", ""),
+                    "cameo": c.get("eventcode", ""),
+                }
+            )
         if text and not skip:
-            out.append({"id": sent.get("id"), "date": sent.get("date"), "text": text, "codings": codings})
+            out.append(
+                {"id": sent.get("id"), "date": sent.get("date"), "text": text, "codings": codings}
+            )
     return out
 
 
-def _petrarch(corpus: Corpus) -> Score | None:
+def _petrarch(corpus: Corpus) -> list[Score]:
+    """The unit tests twice: with the suite's own verb dictionary (as it was written
+    to run: a test of who and whom), and with tocsin's lexicon (CAMEO as tocsin codes
+    it; the gold's WEIS-derived roots often differ by design)."""
     sentences = petrarch_sentences()
     if not sentences:
-        return None
+        return []
     from tocsin.actors import linker_for
+    from tocsin.events.lexicon import using
+    from tocsin.nlp import load as load_nlp
 
-    from .petrarch_actors import load_validation_actors
+    from .petrarch_actors import code_on, load_validation_actors
+    from .petrarch_verbs import load_validation_verbs
 
+    folder = SHARED_DATA / "petrarch2"
     linker = linker_for("en")
-    linker.extend(load_validation_actors(SHARED_DATA / "petrarch2"))
-    s = Score("events", "petrarch2-unit-tests")
-    agree = total = 0
-    pipeline = corpus.pipeline
+    linker.extend(load_validation_actors(folder))
+    with using(load_validation_verbs(folder, load_nlp("en"))):
+        own_dictionaries = _petrarch_score(
+            corpus, sentences, "petrarch2-unit-tests", code_on(folder)
+        )
+    ours = _petrarch_score(corpus, sentences, "petrarch2-tocsin-lexicon", code_on(folder))
+    return [own_dictionaries, ours]
+
+
+def _petrarch_score(
+    corpus: Corpus, sentences: list[dict[str, Any]], name: str, dated: dict[str, Any]
+) -> Score:
+    from tocsin.events.codebook import codebook
+
+    book = codebook()
+    s = Score("events", name)
+    agree = total = dyad = cameo_total = cameo_agree = 0
     docs = [sent["text"] for sent in sentences]
-    for sent, art in zip(sentences, pipeline.pipe(docs, lang="en", published=_iso(sentences[0]["date"])), strict=True):
-        predicted = list(art.events)
+    for sent, art in zip(
+        sentences,
+        corpus.pipeline.pipe(docs, lang="en", published=_iso(sentences[0]["date"])),
+        strict=True,
+    ):
+        day = _day(sent["date"])
+        predicted = [
+            x for e in art.events for x in _split_compound_codes(_dated_codes(e, dated, day))
+        ]
         used = set()
         for g in sent["codings"]:
             total += 1
+            in_cameo = g["cameo"][:2] in book
+            cameo_total += in_cameo
+            if any(
+                _code_ok(e.source, g["source"]) and _code_ok(e.target, g["target"])
+                for e in predicted
+            ):
+                dyad += 1
             hit = next(
-                (e for e in predicted if e.id not in used and _code_ok(e.source, g["source"]) and _code_ok(e.target, g["target"]) and e.root == g["cameo"][:2]),
+                (
+                    e
+                    for e in predicted
+                    if e.id not in used
+                    and _code_ok(e.source, g["source"])
+                    and _code_ok(e.target, g["target"])
+                    and e.root == g["cameo"][:2]
+                ),
                 None,
             )
             if hit is not None:
                 agree += 1
+                cameo_agree += in_cameo
                 used.add(hit.id)
                 s.tp += 1
             else:
                 s.fn += 1
         s.fp += len(predicted) - len(used)
-    s.extra = {"agreement": agree / total if total else 0.0}
-    s.note = f"{agree}/{total} gold codings with source, target and root (3-letter level)"
+    s.extra = {
+        "agreement": agree / total if total else 0.0,
+        "agreement_cameo_roots": cameo_agree / cameo_total if cameo_total else 0.0,
+        "dyad_agreement": dyad / total if total else 0.0,
+    }
+    s.note = (
+        f"{agree}/{total} gold codings with source, target and root (3-letter level); "
+        f"{cameo_agree}/{cameo_total} of those whose root exists in CAMEO; {dyad} with source and target"
+    )
     return s
+
+
+def _day(d: str | None) -> Any:
+    import datetime as dt
+
+    return dt.date(int(d[:4]), int(d[4:6]), int(d[6:8])) if d and len(d) == 8 else None
+
+
+def _dated_codes(event: Any, dated: dict[str, Any], day: Any) -> Any:
+    """The codes PETRARCH gives date-restricted actors on the sentence's date."""
+    from dataclasses import replace
+
+    def on(actor: Any) -> Any:
+        if actor is None or actor.name not in dated or day is None:
+            return actor
+        for code, start, end in dated[actor.name]:
+            if (start is None or start <= day) and (end is None or day < end):
+                return replace(actor, code=code, country=code[:3]) if code else None
+        return actor
+
+    return replace(event, source=on(event.source), target=on(event.target))
+
+
+def _split_compound_codes(event: Any) -> list[Any]:
+    """PETRARCH writes a compound actor as one code "FRO/BIL/SAM": one event per actor."""
+    from dataclasses import replace
+
+    def parts(actor: Any) -> list[Any]:
+        if actor is None or "/" not in (actor.code or ""):
+            return [actor]
+        return [replace(actor, code=c, country=c[:3]) for c in actor.code.split("/")]
+
+    out = []
+    for k, (s, t) in enumerate((s, t) for s in parts(event.source) for t in parts(event.target)):
+        out.append(
+            event
+            if k == 0 and s is event.source and t is event.target
+            else replace(event, id=f"{event.id}/{k}", source=s, target=t)
+        )
+    return out
 
 
 def _iso(d: str | None) -> str | None:
@@ -205,8 +329,12 @@ def _iso(d: str | None) -> str | None:
 
 
 def _code_ok(actor: Any, gold: str) -> bool:
-    if not gold or gold.startswith("---"):
-        return True if not gold else actor is not None
+    """PETRARCH's codes: "---" is no actor (an event without a target), "---GOV" an
+    actor of no known country ("a senior official")."""
+    if not gold:
+        return True
+    if gold.startswith("---"):
+        return actor is None if gold == "---" else actor is not None
     if actor is None:
         return False
     country = (actor.code or actor.country or "")[:3].upper()
@@ -214,8 +342,10 @@ def _code_ok(actor: Any, gold: str) -> bool:
 
 
 def score(corpus: Corpus) -> list[Score]:
-    out = [s for s in (_examples(corpus, "fr"), _examples(corpus, "en"), _seed(corpus)) if s is not None]
-    p = _petrarch(corpus)
-    if p is not None:
-        out.append(p)
+    out = [
+        s
+        for s in (_examples(corpus, "fr"), _examples(corpus, "en"), _seed(corpus))
+        if s is not None
+    ]
+    out.extend(_petrarch(corpus))
     return out

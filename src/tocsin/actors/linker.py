@@ -112,6 +112,8 @@ class Linker:
             span = _trim_name(ent) if label == "PER" else ent
             if span is None or not span.text.strip():
                 continue
+            if label == "PER" and not _person_like(span):
+                label = "MISC"  # "Patriot launchers", "SCALP missiles", "Drones struck"
             mention = Mention(span.start_char, span.end_char, span.text, label, None, None, "ner")
             candidates.append((2, -(span.end - span.start), span.start, mention))
         mentions = _select(candidates, doc)
@@ -182,7 +184,7 @@ class Linker:
                 continue
             if not name or len(name) < 2:
                 continue
-            role2, country = self._context_role(doc, m)
+            role2, country = self._context_role(doc, m, mentions)
             role = role2 or role
             code = f"{country or ''}{role or ''}" or None
             m.actor = Actor(name, country, role, code, None)
@@ -204,9 +206,12 @@ class Linker:
                 m.actor, m.key, m.kind, m.label = known.actor, known.key, "misspelling", "PER"
                 return
 
-    def _context_role(self, doc: Any, m: Mention) -> tuple[str | None, str | None]:
+    def _context_role(
+        self, doc: Any, m: Mention, mentions: list[Mention] | None = None
+    ) -> tuple[str | None, str | None]:
         """Role and country of an unknown person from the words around the name:
-        "l'historien russe X", "X, auteur de...", "X, a Russian-born analyst"."""
+        "l'historien russe X", "X, auteur de...", "X, a Russian-born analyst",
+        "Fornost President X" (a country named in the title before the name)."""
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             return None, None
@@ -226,6 +231,10 @@ class Linker:
             key = gz.fold(tok.lemma_ or tok.text)
             role = role or self.gaz.roles.get(key) or self.gaz.roles.get(gz.fold(tok.text))
             country = country or self.gaz.adjectives.get(gz.fold(tok.text))
+            if country is None and tok.i < span.start:
+                named = next((x for x in mentions or [] if x.start <= tok.idx < x.end), None)
+                if named is not None and named.actor is not None and named.label == "GPE" and named.actor.country:
+                    country = named.actor.country
         return role, country
 
     def _descriptions(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
@@ -257,9 +266,17 @@ class Linker:
             if any(s <= tok.idx < e for s, e in taken):
                 continue  # the noun is already part of a name, title or force
             inside = {m.key for m in mentions if start <= m.start and m.end <= end}
+            # "la porte-parole de l'OTAN": someone of that body, not the last official named
+            owners = {
+                m.actor.country or m.actor.code for m in mentions
+                if start <= m.start and m.end <= end and m.actor is not None and not m.is_person
+                and m.kind not in ("adjective", "demonym")  # "d'origine russe" says no employer
+            }
             antecedent = None
             for p in reversed(people):
                 if p.start >= start or p.key in inside:
+                    continue
+                if owners and not relation and (p.actor is None or p.actor.country not in owners):
                     continue
                 if role is not None and not relation:
                     if p.actor and p.actor.role == role:
@@ -268,7 +285,7 @@ class Linker:
                     continue
                 antecedent = p
                 break
-            if antecedent is None and role is not None and not relation:
+            if antecedent is None and role is not None and not relation and not owners:
                 # No person of that role named yet: the most recent unknown person
                 # (the gazetteer's people carry their main role only).
                 for p in reversed(people):
@@ -317,6 +334,19 @@ def _select(candidates: list[tuple[int, int, int, Mention]], doc: Any) -> list[M
         chosen.append(m)
     chosen.sort(key=lambda m: m.start)
     return chosen
+
+
+def _person_like(span: Any) -> bool:
+    """Whether a one-word PER span of the NER can be a person's name: not a common
+    noun the tagger knows ("Drones"), not a modifier of a following noun (a weapon or
+    place named before what it qualifies: "Patriot launchers", "the Zaporizhzhia
+    plant"), not an acronym written in capitals ("SCALP")."""
+    if len(span) != 1:
+        return True
+    tok = span[0]
+    if tok.pos_ == "NOUN" or (tok.text.isupper() and len(tok.text) > 1):
+        return False
+    return not (tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and tok.head.pos_ == "NOUN")
 
 
 def _trim_name(ent: Any) -> Any:

@@ -19,18 +19,19 @@ __all__ = ["Code", "codebook", "lookup", "code_events", "stage"]
 def code_events(analysis: Analysis) -> None:
     from .args import Mentions
     from .coder import Context, code_sentence_events, merge
-    from .lexicon import load
+    from .lexicon import lexicon_for
 
     art = analysis.article
     assert art is not None and analysis.doc is not None
     ctx = Context(
         doc=analysis.doc,
-        lex=load(art.language or ""),
+        lex=lexicon_for(art.language or ""),
         mentions=Mentions(analysis.mentions),
         quotes=art.quotes,
         times=analysis.times,
         places=analysis.places,
         person_nouns=_person_nouns(art.language or ""),
+        roles=_roles(art.language or ""),
     )
     events = merge(code_sentence_events(ctx, art.id))
     for n, e in enumerate(events):
@@ -38,12 +39,22 @@ def code_events(analysis: Analysis) -> None:
     art.events = events
 
 
+def _roles(lang: str) -> dict[str, str]:
+    from ..actors.gazetteer import load
+
+    return load(lang).roles
+
+
 def _person_nouns(lang: str) -> frozenset[str]:
     """Nouns that name a person by role or relation ("ennemi", "universitaire")."""
     from ..actors.gazetteer import load
     from ..actors.linker import _relations
 
-    return frozenset(load(lang).roles) | _relations(lang) | {"ennemi", "enemy", "critique", "critic", "opposant", "opponent"}
+    return (
+        frozenset(load(lang).roles)
+        | _relations(lang)
+        | {"ennemi", "enemy", "critique", "critic", "opposant", "opponent"}
+    )
 
 
 def stage() -> Stage:

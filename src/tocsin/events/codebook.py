@@ -27,15 +27,21 @@ class Code:
 def codebook() -> dict[str, Code]:
     """Every CAMEO code (2 to 4 digits, as strings) to its Code."""
     codes: dict[str, Code] = {}
-    for row in read_tsv("cameo", "codebook.tsv", required=("code", "description", "quad_class", "goldstein")):
+    for row in read_tsv(
+        "cameo", "codebook.tsv", required=("code", "description", "quad_class", "goldstein")
+    ):
         where = f"data/cameo/codebook.tsv:{row['_line']}"
         code = row["code"]
         if not code.isdigit() or not 2 <= len(code) <= 4:
             raise DataFileError(where, f"not a CAMEO code: {code!r}")
         try:
             codes[code] = Code(
-                code, row["description"], int(row["quad_class"]), float(row["goldstein"]),
-                row.get("plover") or None, row.get("plover_mode") or None,
+                code,
+                row["description"],
+                int(row["quad_class"]),
+                float(row["goldstein"]),
+                row.get("plover") or None,
+                row.get("plover_mode") or None,
             )
         except ValueError as exc:
             raise DataFileError(where, str(exc)) from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -22,10 +24,31 @@ class Trigger:
     comp: frozenset[str] = frozenset()
     obj: frozenset[str] = frozenset()
     particle: frozenset[str] = frozenset()
+    # Word patterns around the trigger, in order, gaps allowed: each position is a
+    # set of alternative words ("will not *", "* diplomatic ties").
+    before: tuple[frozenset[str], ...] = ()
+    after: tuple[frozenset[str], ...] = ()
+    # The code of the reverse event, target towards source ("visit" 042: the host 043).
+    reverse: str | None = None
+    # Roles swapped: the subject is the target, the source follows the verb
+    # ("received aid from X").
+    swap: bool = False
+    # Only with a coordinated subject ("X and Y agree").
+    compound: bool = False
+    # Only these written forms of the lemma ("left", not "leave").
+    forms: frozenset[str] = frozenset()
 
     @property
     def specificity(self) -> int:
-        return bool(self.comp) + bool(self.obj) + bool(self.particle)
+        return (
+            bool(self.comp)
+            + bool(self.obj)
+            + bool(self.particle)
+            + len(self.before)
+            + len(self.after)
+            + self.compound
+            + bool(self.forms)
+        )
 
 
 @dataclass
@@ -38,10 +61,28 @@ class Lexicon:
     nuclear_capable: list[str] = field(default_factory=list)
     signals: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     reporting: set[str] = field(default_factory=set)
+    # Light verbs whose object noun states the event ("lancer une attaque").
+    support: set[str] = field(default_factory=set)
     according_to: list[str] = field(default_factory=list)
 
     def candidates(self, lemma: str, pos: str) -> list[Trigger]:
         return self.triggers.get((fold(lemma), "NOUN" if pos in ("NOUN", "PROPN") else "VERB"), [])
+
+    def add(self, trig: Trigger) -> None:
+        self.triggers.setdefault((trig.lemma, "NOUN" if trig.pos == "NOUN" else "VERB"), []).append(
+            trig
+        )
+
+
+def _sequence(value: Any, where: str) -> tuple[frozenset[str], ...]:
+    """A word pattern: a string or a list of words, each word possibly "a|b"."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.split()
+    if not isinstance(value, list):
+        raise DataFileError(where, f"expected a word pattern, got {type(value).__name__}")
+    return tuple(frozenset(fold(w) for w in str(v).split("|") if w) for v in value)
 
 
 def _words(value: Any, where: str) -> set[str]:
@@ -62,19 +103,35 @@ def load(lang: str) -> Lexicon:
         return lex
     entries = read_yaml(lang, "events.yaml") or []
     for n, e in enumerate(entries, 1):
-        where = f"data/{lang}/events.yaml entry {n} ({e.get('lemma') if isinstance(e, dict) else e!r})"
+        where = (
+            f"data/{lang}/events.yaml entry {n} ({e.get('lemma') if isinstance(e, dict) else e!r})"
+        )
+        if isinstance(e, dict) and "lemma" in e and e.get("support") is True and "code" not in e:
+            lex.support.add(fold(str(e["lemma"])))
+            continue
         if not isinstance(e, dict) or "lemma" not in e or "code" not in e:
-            raise DataFileError(where, "an entry needs `lemma` and `code`")
+            raise DataFileError(where, "an entry needs `lemma` and `code` (or `support: true`)")
         code = str(e["code"])
-        if code not in book:
-            raise DataFileError(where, f"unknown CAMEO code {code!r}")
+        reverse = str(e["reverse"]) if e.get("reverse") is not None else None
+        for c in (code, reverse):
+            if c is not None and c not in book:
+                raise DataFileError(where, f"unknown CAMEO code {c!r}")
         pos = str(e.get("pos", "VERB")).upper()
         trig = Trigger(
-            fold(str(e["lemma"])), pos, code,
-            frozenset(_words(e.get("comp"), where)), frozenset(_words(e.get("obj"), where)),
+            fold(str(e["lemma"])),
+            pos,
+            code,
+            frozenset(_words(e.get("comp"), where)),
+            frozenset(_words(e.get("obj"), where)),
             frozenset(_words(e.get("particle"), where)),
+            _sequence(e.get("before"), where),
+            _sequence(e.get("after"), where),
+            reverse,
+            bool(e.get("swap")),
+            bool(e.get("compound")),
+            frozenset(_words(e.get("forms"), where)),
         )
-        lex.triggers.setdefault((trig.lemma, "NOUN" if pos == "NOUN" else "VERB"), []).append(trig)
+        lex.add(trig)
     if exists(lang, "modality.yaml"):
         mod = read_yaml(lang, "modality.yaml") or {}
         lex.modality = {k: _words(v, f"data/{lang}/modality.yaml:{k}") for k, v in mod.items()}
@@ -93,5 +150,30 @@ def load(lang: str) -> Lexicon:
     if exists(lang, "quotes.yaml"):
         q = read_yaml(lang, "quotes.yaml") or {}
         lex.reporting = _words(q.get("verbs"), f"data/{lang}/quotes.yaml")
-        lex.according_to = sorted(_words(q.get("according_to"), f"data/{lang}/quotes.yaml"), key=len, reverse=True)
+        lex.according_to = sorted(
+            _words(q.get("according_to"), f"data/{lang}/quotes.yaml"), key=len, reverse=True
+        )
     return lex
+
+
+_in_use: dict[str, Lexicon] = {}
+
+
+def lexicon_for(lang: str) -> Lexicon:
+    """The lexicon the coder uses for `lang`: the package's, unless one is in use."""
+    return _in_use.get(lang) or load(lang)
+
+
+@contextmanager
+def using(lex: Lexicon) -> Iterator[Lexicon]:
+    """Code with another lexicon for its language for a while (an evaluation
+    suite's own verb dictionary, as its actor dictionary extends the linker)."""
+    previous = _in_use.get(lex.lang)
+    _in_use[lex.lang] = lex
+    try:
+        yield lex
+    finally:
+        if previous is None:
+            _in_use.pop(lex.lang, None)
+        else:
+            _in_use[lex.lang] = previous

@@ -12,19 +12,58 @@ from typing import Any
 from ..actors.gazetteer import fold
 from .lexicon import Lexicon
 
-NEG_WORDS = {"pas", "jamais", "plus", "guere", "aucunement", "nullement", "not", "n't", "never", "no"}
+NEG_WORDS = {
+    "pas",
+    "jamais",
+    "plus",
+    "guere",
+    "aucunement",
+    "nullement",
+    "not",
+    "n't",
+    "never",
+    "no",
+}
 HYPO_AUX = {"could", "would", "might", "may", "should", "can"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 MODAL_VERBS_FR = {"pouvoir", "devoir"}
 # Verbs that, governing an event, announce it as planned ("prévoit de déplacer",
 # "plans to move"); the lexicon's `future` list adds multi-word forms.
 FUTURE_HEADS = {
-    "prevoir", "envisager", "compter", "appreter", "planifier", "projeter", "aller", "vouloir",
-    "plan", "intend", "expect", "prepare", "aim", "seek", "schedule", "set", "going", "want",
+    "prevoir",
+    "envisager",
+    "compter",
+    "appreter",
+    "planifier",
+    "projeter",
+    "aller",
+    "vouloir",
+    "plan",
+    "intend",
+    "expect",
+    "prepare",
+    "aim",
+    "seek",
+    "schedule",
+    "set",
+    "going",
+    "want",
 }
 NEG_HEADS = {
-    "renoncer", "refuser", "abstenir", "arreter", "eviter", "echouer", "cesser",
-    "refrain", "decline", "refuse", "fail", "stop", "avoid", "abstain",
+    "renoncer",
+    "refuser",
+    "abstenir",
+    "arreter",
+    "eviter",
+    "echouer",
+    "cesser",
+    "refrain",
+    "decline",
+    "refuse",
+    "fail",
+    "stop",
+    "avoid",
+    "abstain",
 }
 HYPO_HEADS = {"risquer", "menacer", "risk"}
 
@@ -40,7 +79,12 @@ def _auxes(tok: Any) -> list[Any]:
 def is_past_reporting(tok: Any, lex: Lexicon) -> bool:
     """A past reporting verb ("a annoncé", "announced"), after which a conditional is a
     future in the past rather than a hypothesis."""
-    if fold(tok.lemma_) not in lex.reporting and fold(tok.lemma_) not in ("annoncer", "announce", "affirmer", "assurer"):
+    if fold(tok.lemma_) not in lex.reporting and fold(tok.lemma_) not in (
+        "annoncer",
+        "announce",
+        "affirmer",
+        "assurer",
+    ):
         return False
     if "Past" in _morph(tok, "Tense") or "Imp" in _morph(tok, "Tense"):
         return True
@@ -57,11 +101,23 @@ def negated(tok: Any) -> bool:
 
 
 def _suffix_mood(tok: Any) -> str | None:
-    """Mood of a French verb the tagger mistook for a noun ("déploieraient" as PROPN):
-    read off its ending, since no morphology was assigned."""
-    if tok.pos_ == "VERB" or tok.morph.get("Mood") or not tok.text[:1].islower():
+    """Mood of a French verb read off its form when the tagger got it wrong: a
+    conditional or future is the infinitive plus its ending ("bombarderait" tagged an
+    imperfect, "déploieraient" tagged a noun or adverb; "prendrait" from "prendre")."""
+    if not tok.text[:1].islower() or tok.lang_ != "fr":
         return None
-    word = fold(tok.text)
+    word, lemma = fold(tok.text), fold(tok.lemma_)
+    if lemma.endswith(("er", "ir", "re")) and word != lemma:
+        stems = {lemma, lemma[:-1]} if lemma.endswith("re") else {lemma}
+        for stem in stems:
+            if word.startswith(stem):
+                ending = word[len(stem) :]
+                if ending in ("ait", "aient", "ais", "ions", "iez"):
+                    return "Cnd"
+                if ending in ("a", "ont", "as", "ai", "ons", "ez"):
+                    return "Fut"
+    if tok.pos_ == "VERB" or tok.morph.get("Mood"):
+        return None
     if word.endswith(("rait", "raient", "rais", "rions", "riez")):
         return "Cnd"
     if word.endswith(("ront", "ra", "rai", "rons")):
@@ -69,7 +125,38 @@ def _suffix_mood(tok: Any) -> str | None:
     return None
 
 
-INHERIT_DEPS = {"xcomp", "advcl", "acl", "acl:relcl", "relcl", "obj", "dobj", "obl", "obl:arg", "obl:mod", "nmod", "pobj", "conj", "ccomp"}
+def _reported_clause(x: Any, lex: Lexicon) -> bool:
+    """Whether `x` is in a clause reported by a past reporting verb ("a annoncé que
+    Minsk et Moscou déploieraient"), also when the parser broke the clause up."""
+    if x.dep_ == "ccomp" and is_past_reporting(x.head, lex):
+        return True
+    if x.head.i < x.i and x.dep_ in ("advmod", "dep", "obj") and is_past_reporting(x.head, lex):
+        return True
+    for t in reversed(x.doc[x.sent.start : x.i]):  # the nearest "que"/"that" before it
+        if fold(t.text) in ("que", "qu'", "that"):
+            clause = t.head
+            return (
+                clause.dep_ == "ccomp" and is_past_reporting(clause.head, lex) and clause.i <= x.i
+            )
+    return False
+
+
+INHERIT_DEPS = {
+    "xcomp",
+    "advcl",
+    "acl",
+    "acl:relcl",
+    "relcl",
+    "obj",
+    "dobj",
+    "obl",
+    "obl:arg",
+    "obl:mod",
+    "nmod",
+    "pobj",
+    "conj",
+    "ccomp",
+}
 
 
 def modality(tok: Any, lex: Lexicon, in_quote: bool, depth: int = 0) -> str:
@@ -89,11 +176,15 @@ def modality(tok: Any, lex: Lexicon, in_quote: bool, depth: int = 0) -> str:
     phrase = _phrase_before(tok, lex)
     if phrase is not None:
         return phrase
-    finite = any(a.dep_ in ("aux", "aux:tense") for a in _auxes(tok)) or "Fin" in _morph(tok, "VerbForm")
+    finite = any(a.dep_ in ("aux", "aux:tense") for a in _auxes(tok)) or "Fin" in _morph(
+        tok, "VerbForm"
+    )
     head = tok.head
     if head.i == tok.i or tok.dep_ not in INHERIT_DEPS or finite:
         return own
-    if any(fold(c.text) in ("trop", "too") for c in head.children) and any(fold(c.text) in ("pour", "to") for c in tok.children):
+    if any(fold(c.text) in ("trop", "too") for c in head.children) and any(
+        fold(c.text) in ("pour", "to") for c in tok.children
+    ):
         return "negated"  # "avait trop peur pour affronter l'OTAN", "too afraid to confront"
     if tok.dep_ == "ccomp" and fold(head.lemma_) in lex.reporting:
         return own  # what someone said has its own modality, not the saying's
@@ -102,7 +193,15 @@ def modality(tok: Any, lex: Lexicon, in_quote: bool, depth: int = 0) -> str:
 
 def _norm_token(text: str) -> str:
     word = fold(text)
-    return {"d'": "de", "qu'": "que", "s'": "se", "n'": "ne", "j'": "je", "m'": "me", "t'": "te"}.get(word, word)
+    return {
+        "d'": "de",
+        "qu'": "que",
+        "s'": "se",
+        "n'": "ne",
+        "j'": "je",
+        "m'": "me",
+        "t'": "te",
+    }.get(word, word)
 
 
 def _phrase_before(tok: Any, lex: Lexicon) -> str | None:
@@ -114,8 +213,49 @@ def _phrase_before(tok: Any, lex: Lexicon) -> str | None:
         return None
     for modality in ("negated", "future", "hypothetical"):
         for cue in lex.modality.get(modality, ()):
-            if " " in cue and (window.endswith(" " + cue) or window == cue):
+            if " " not in cue:
+                continue
+            cue = " ".join(
+                _norm_token(w) for w in cue.split()
+            )  # "s'est arrêté" as the window reads it
+            if window.endswith(" " + cue) or window == cue:
                 return modality
+    return None
+
+
+def _link_modality(x: Any, tok: Any, lex: Lexicon, in_quote: bool) -> str | None:
+    """The modality one link of the trigger's chain marks, if any."""
+    auxes = _auxes(x)
+    moods = set(_morph(x, "Mood")) | {m for a in auxes for m in _morph(a, "Mood")}
+    tenses = set(_morph(x, "Tense")) | {m for a in auxes for m in _morph(a, "Tense")}
+    aux_words = {fold(a.text) for a in auxes} | {fold(c.text) for c in x.children if c.tag_ == "MD"}
+    if "Cnd" in moods or _suffix_mood(x) == "Cnd":
+        # Conditionnel passé: a tense auxiliary in the conditional before a past
+        # participle ("aurait été menée"); "serait détruite" is a present passive.
+        participle = "Part" in _morph(x, "VerbForm") and any(
+            "Cnd" in _morph(a, "Mood") and a.dep_ in ("aux", "aux:tense") for a in auxes
+        )
+        if participle and not in_quote:
+            return "alleged"  # conditionnel passé in the article's voice: "aurait été menée"
+        if _reported_clause(x, lex) and fold(x.lemma_) not in MODAL_VERBS_FR:
+            return "future"  # "a annoncé que Minsk et Moscou déploieraient"; "pourrait" stays a "could"
+        if participle:
+            return "alleged"
+        return "hypothetical"
+    if fold(x.lemma_) in MODAL_VERBS_FR and x.i != tok.i:
+        return "hypothetical"
+    if aux_words & {"would"} and x.dep_ == "ccomp" and is_past_reporting(x.head, lex):
+        return "future"
+    if aux_words & HYPO_AUX:
+        return "hypothetical"
+    if aux_words & FUTURE_AUX or "Fut" in tenses or _suffix_mood(x) == "Fut":
+        return "future"
+    if x.i != tok.i and fold(x.lemma_) in FUTURE_HEADS:
+        return "future"
+    if x.i != tok.i and fold(x.lemma_) in HYPO_HEADS:
+        return "hypothetical"
+    if fold(x.lemma_) == "aller" and x.i != tok.i:
+        return "future"
     return None
 
 
@@ -126,55 +266,42 @@ def _own_modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
     # Walk up through modal and aspectual heads ("pourrait bientôt changer",
     # "tentait de faire pression", "is expected to strike").
     t = tok
-    while t.dep_ in ("xcomp", "ccomp") and t.head.i != t.i and fold(t.head.lemma_) in (
-        MODAL_VERBS_FR | FUTURE_HEADS | NEG_HEADS | HYPO_HEADS | {"tenter", "essayer", "try", "attempt", "chercher"}
+    while (
+        t.dep_ in ("xcomp", "ccomp")
+        and t.head.i != t.i
+        and fold(t.head.lemma_)
+        in (
+            MODAL_VERBS_FR
+            | FUTURE_HEADS
+            | NEG_HEADS
+            | HYPO_HEADS
+            | {"tenter", "essayer", "try", "attempt", "chercher"}
+        )
     ):
         t = t.head
         chain.append(t)
-    if tok.dep_ in ("advcl", "obl", "acl") and fold(tok.head.lemma_) in NEG_HEADS:
+    if tok.dep_ in ("advcl", "obl", "acl", "dep") and fold(tok.head.lemma_) in NEG_HEADS:
         chain.append(tok.head)  # "s'est arrêté avant de rejoindre"
     words = {fold(x.text) for link in chain for x in link.children}
     negative_cues = cues.get("negated", set())
     if any(negated(x) for x in chain) or any(fold(x.lemma_) in NEG_HEADS for x in chain[1:]):
         return "negated"
-    if words & {w for w in negative_cues if " " not in w and w not in ("ne", "pas", "not")} & {"sans", "without"}:
+    if (
+        words
+        & {w for w in negative_cues if " " not in w and w not in ("ne", "pas", "not")}
+        & {"sans", "without"}
+    ):
         return "negated"
 
     hedges = cues.get("alleged", set())
     subtree_words = {fold(x.text) for x in tok.subtree if x.i <= tok.i + 3}
     head_words = {fold(x.text) for x in chain[-1].children}
-    for x in chain:
-        auxes = _auxes(x)
-        moods = set(_morph(x, "Mood")) | {m for a in auxes for m in _morph(a, "Mood")}
-        tenses = set(_morph(x, "Tense")) | {m for a in auxes for m in _morph(a, "Tense")}
-        aux_words = {fold(a.text) for a in auxes} | {fold(c.text) for c in x.children if c.tag_ == "MD"}
-        if "Cnd" in moods or _suffix_mood(x) == "Cnd":
-            # Conditionnel passé: a tense auxiliary in the conditional before a past
-            # participle ("aurait été menée"); "serait détruite" is a present passive.
-            participle = "Part" in _morph(x, "VerbForm") and any(
-                "Cnd" in _morph(a, "Mood") and a.dep_ in ("aux", "aux:tense") for a in auxes
-            )
-            if participle and not in_quote:
-                return "alleged"  # conditionnel passé in the article's voice: "aurait été menée"
-            if x.dep_ == "ccomp" and is_past_reporting(x.head, lex):
-                return "future"  # "a annoncé que Minsk et Moscou déploieraient"
-            if participle:
-                return "alleged"
-            return "hypothetical"
-        if fold(x.lemma_) in MODAL_VERBS_FR and x.i != tok.i:
-            return "hypothetical"
-        if aux_words & {"would"} and x.dep_ == "ccomp" and is_past_reporting(x.head, lex):
-            return "future"
-        if aux_words & HYPO_AUX:
-            return "hypothetical"
-        if aux_words & FUTURE_AUX or "Fut" in tenses or _suffix_mood(x) == "Fut":
-            return "future"
-        if x.i != tok.i and fold(x.lemma_) in FUTURE_HEADS:
-            return "future"
-        if x.i != tok.i and fold(x.lemma_) in HYPO_HEADS:
-            return "hypothetical"
-        if fold(x.lemma_) == "aller" and x.i != tok.i:
-            return "future"
+    # Each link of the chain may mark the event; a conditional or modal anywhere
+    # ("pourrait envisager de livrer") outweighs a future or plan below or above it.
+    marks = [_link_modality(x, tok, lex, in_quote) for x in chain]
+    for wanted in ("alleged", "hypothetical", "future"):
+        if wanted in marks:
+            return wanted
     # "va lancer": spaCy French often makes aller the head with the infinitive as xcomp,
     # or an aux; both are future.
     if any(fold(a.lemma_) == "aller" for a in _auxes(tok)) or (
@@ -185,7 +312,10 @@ def _own_modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
         return "hypothetical"
     if (subtree_words | head_words) & hedges:
         return "alleged"
-    if any(fold(c.lemma_) in ("say", "believe", "report", "dire", "croire") and c.dep_ in ("auxpass",) for c in tok.children):
+    if any(
+        fold(c.lemma_) in ("say", "believe", "report", "dire", "croire") and c.dep_ in ("auxpass",)
+        for c in tok.children
+    ):
         return "alleged"
     spec = cues.get("speculation_verbs", set())
     head = tok.head

@@ -1,0 +1,172 @@
+"""Whose claim an event is (asserted_by) and who contests it (disputed_by)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..actors.gazetteer import fold
+from ..actors.mention import Mention
+from ..record import Actor
+from . import args as A
+from .context import SPEECH_ROOTS, Context
+from .parties import inverted_subject, phrase_actors
+
+JOURNALIST = Actor("journalist", None, None, None, None)
+
+
+def _quote_at(pos: int, quotes: list[Any]) -> Any | None:
+    for q in quotes:
+        if q.start <= pos < q.end:
+            return q
+    return None
+
+
+def _speaker_actor(q: Any) -> Actor | None:
+    if q is None or q.speaker is None:
+        return None
+    return q.speaker.actor or Actor(q.speaker.name, None, None, None, None)
+
+
+def attribution(
+    tok: Any, ctx: Context, code_root: str | None = None
+) -> tuple[Actor | None, str | None]:
+    """Whose claim the event is (None: the article's own voice), and how it is known:
+    "quote", "speech" (a reporting verb above it) or "according" ("selon X")."""
+    reporting = fold(tok.lemma_) in ctx.lex.reporting and (
+        code_root is None or code_root in SPEECH_ROOTS
+    )
+    q = _quote_at(tok.idx, ctx.quotes)
+    if (
+        q is not None
+        and q.kind in ("direct", "partial")
+        and not (reporting and q.kind == "partial")
+    ):
+        return _speaker_actor(q), "quote"
+    if reporting:
+        return None, None  # the act of saying is the reporter's own event
+    t = tok
+    while t.head.i != t.i:
+        parent = t.head
+        if (
+            t.dep_ in ("ccomp", "xcomp", "parataxis", "obj", "dobj")
+            and fold(parent.lemma_) in ctx.lex.reporting
+        ):
+            found = phrase_actors(A.subject_tokens(parent)[0], ctx)
+            if found:
+                return found[0].actor, "speech"
+            inner = _quote_at(parent.idx, ctx.quotes) or q
+            return _speaker_actor(inner), "speech"
+        t = parent
+    if q is not None:
+        return _speaker_actor(q), "speech"
+    root = tok.sent.root
+    for c in root.children:  # "La Russie pourrait…, a averti un ennemi de Poutine."
+        if (
+            c.i > tok.i
+            and c.dep_ in ("parataxis", "ccomp", "conj")
+            and fold(c.lemma_) in ctx.lex.reporting
+            and c.i != tok.i
+        ):
+            if not any(g.dep_ in ("mark",) for g in c.children):
+                subj = A.subject_tokens(c)[0] or [
+                    x for x in [inverted_subject(c, ctx)] if x is not None
+                ]
+                found = phrase_actors(subj, ctx)
+                if found:
+                    return found[0].actor, "speech"
+    m = _according_to(tok, ctx)
+    if m is not None:
+        return m.actor, "according"
+    return None, None
+
+
+def _according_to(tok: Any, ctx: Context) -> Mention | None:
+    """ "selon le président Zelensky", "according to Kyiv", when it bears on this clause."""
+    sent = tok.sent
+    words = [fold(x.text) for x in sent]
+    clause = {tok.i} | {a.i for a in tok.ancestors}
+    for cue in ctx.lex.according_to:
+        parts = cue.split()
+        n = len(parts)
+        for k in range(len(words) - n + 1):
+            if words[k : k + n] != parts:
+                continue
+            first = sent[k]
+            # A bare preposition ("pour", "for") introduces a source only at the head
+            # of the sentence: "Pour Moscou, ..."; elsewhere it means something else.
+            if n == 1 and cue not in ("selon", "d'apres") and first.i != sent.start:
+                continue
+            nxt = first.i + n
+            if nxt >= sent.end:
+                continue
+            m = ctx.mentions.at(ctx.doc[nxt]) or _first_mention(
+                ctx, ctx.doc[nxt].idx, min(sent.end_char, ctx.doc[nxt].idx + 60)
+            )
+            if m is None:
+                continue
+            head = first.head
+            if (
+                head.i in clause
+                or first.head.head.i in clause
+                or any(c.i == tok.i for c in head.children)
+            ):
+                return m
+    return None
+
+
+def _first_mention(ctx: Context, start: int, end: int) -> Mention | None:
+    for m in ctx.mentions.items:
+        if start <= m.start < end:
+            return m
+    return None
+
+
+DENIAL_VERBS = {
+    "dementir",
+    "nier",
+    "contester",
+    "refuter",
+    "deny",
+    "dismiss",
+    "refute",
+    "reject",
+    "dispute",
+}
+
+
+def disputed(tok: Any, ctx: Context) -> Actor | None:
+    """Who contests the event: the journalist ("sans fondement", "without evidence"),
+    a speaker whose quote says so, or someone who denies it."""
+    cues = ctx.lex.modality.get("disputed", set())
+    sent = tok.sent
+    words = [fold(x.text) for x in sent]
+    above = {tok.i} | {a.i for a in tok.ancestors}
+    for cue in cues:
+        parts = cue.split()
+        n = len(parts)
+        if not n:
+            continue
+        for k in range(len(words) - n + 1):
+            if words[k : k + n] != parts:
+                continue
+            cue_tok = sent[k]
+            head = cue_tok if cue_tok.pos_ == "VERB" else cue_tok.head
+            for _ in range(2):  # "sans fondement": from the preposition to its clause
+                if head.i in above or head.head.i == head.i:
+                    break
+                head = head.head
+            if head.i not in above:
+                continue  # the cue bears on another clause
+            if fold(head.lemma_) in DENIAL_VERBS:
+                found = phrase_actors(A.subject_tokens(head)[0], ctx)
+                return found[0].actor if found else None
+            q = _quote_at(cue_tok.idx, ctx.quotes)
+            return _speaker_actor(q) if q is not None else JOURNALIST
+    t = tok
+    while t.head.i != t.i:  # "X a démenti que…", "X denied that…"
+        parent = t.head
+        if t.dep_ in ("ccomp", "obj", "dobj") and fold(parent.lemma_) in DENIAL_VERBS:
+            found = phrase_actors(A.subject_tokens(parent)[0], ctx)
+            return found[0].actor if found else None
+        t = parent
+    return None
