@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tocsin.record import Actor
+
 from ..common import GOLD, SEED, Corpus, Score, norm, read_jsonl, same_name
 
 
@@ -30,6 +32,11 @@ def _score(dataset: str, golds: list[dict], records: dict) -> Score:
         for e in art.entities:
             if e.actor is not None:
                 predicted.setdefault(norm(e.text), []).append(e.actor)
+            elif e.location is not None and e.location.country:
+                # a place: its location stands for the actor in the comparison
+                predicted.setdefault(norm(e.text), []).append(
+                    Actor(e.location.name, e.location.country, None, e.location.country, None)
+                )
         for key, g in gold.items():
             actors = predicted.get(key, [])
             if any(_correct(a, g) for a in actors):

@@ -22,6 +22,14 @@ ENTITY_LABELS = ("PER", "ORG", "LOC", "GPE", "MISC")
 
 
 @dataclass
+class Location:
+    name: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass
 class Actor:
     name: str
     country: str | None = None
@@ -38,6 +46,7 @@ class Entity:
     end: int
     label: str
     actor: Actor | None = None
+    location: Location | None = None  # an addition: where a place mention lies
 
 
 @dataclass
@@ -72,14 +81,6 @@ class DateValue:
     value: str
     precision: str
     text: str | None = None
-
-
-@dataclass
-class Location:
-    name: str
-    country: str | None = None
-    lat: float | None = None
-    lon: float | None = None
 
 
 @dataclass
@@ -162,7 +163,10 @@ def _span(d: dict[str, Any] | None) -> Span | None:
 def article_from_dict(data: dict[str, Any]) -> Article:
     """Rebuild an Article from its JSON form (the inverse of Article.to_dict)."""
     d = dict(data)
-    entities = [Entity(**{**e, "actor": _actor(e.get("actor"))}) for e in d.pop("entities", [])]
+    entities = [
+        Entity(**{**e, "actor": _actor(e.get("actor")), "location": Location(**e["location"]) if e.get("location") else None})
+        for e in d.pop("entities", [])
+    ]
     quotes = []
     for q in d.pop("quotes", []):
         sp = q.get("speaker")

@@ -131,7 +131,7 @@ def find_places(doc: Any, mentions: list[Any], lang: str) -> list[Place]:
         if ent.label_ in PLACE_LABELS:
             spans.append((ent.start_char, ent.end_char, ent.text))
     for m in mentions:  # "Kyiv", "Minsk" as metonyms are places too
-        if m.kind in ("name", "metonym") and m.label in ("GPE", "ORG", "LOC"):
+        if (m.kind in ("name", "metonym") and m.label in ("GPE", "ORG", "LOC")) or (m.actor is None and m.label in ("GPE", "LOC")):
             if not any(s < m.end and m.start < e for s, e, _ in spans):
                 spans.append((m.start, m.end, m.text))
     places = []
@@ -146,9 +146,12 @@ def annotate(analysis: Analysis) -> None:
     art = analysis.article
     assert art is not None and analysis.doc is not None
     analysis.places = find_places(analysis.doc, analysis.mentions, art.language or "")
+    by_span = {(p.start, p.end): p.location for p in analysis.places}
+    for entity in art.entities:
+        entity.location = by_span.get((entity.start, entity.end))
 
 
 def stage() -> Stage:
     from .pipeline import Stage
 
-    return Stage("where", requires=("doc", "mentions"), assigns=("places",), run=annotate)
+    return Stage("where", requires=("doc", "mentions"), assigns=("places", "entity_locations"), run=annotate)

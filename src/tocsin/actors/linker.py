@@ -184,6 +184,9 @@ class Linker:
                 continue
             if not name or len(name) < 2:
                 continue
+            if " " not in name and role is None and _is_place(name, self.lang):
+                m.label, m.kind = "GPE", "ner"  # "Dnipro", "Sochi" tagged as people
+                continue
             role2, country = self._context_role(doc, m, mentions)
             role = role2 or role
             code = f"{country or ''}{role or ''}" or None
@@ -301,6 +304,12 @@ class Linker:
 
 
 _DEFINITE = {"le", "la", "l'", "les", "the", "ce", "cet", "cette", "this", "that"}
+
+
+def _is_place(name: str, lang: str) -> bool:
+    from ..where import resolve
+
+    return resolve(name, lang) is not None
 
 
 def _case_rule(alias: str) -> str:
