@@ -13,6 +13,7 @@ import html as html_lib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import InputError
 from .ingest import RawDocument
@@ -142,7 +143,7 @@ def extract(raw: RawDocument) -> Extracted:
 def _from_html(source: str, markup: str) -> Extracted:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
+    doc: Any = trafilatura.bare_extraction(
         markup,
         with_metadata=True,
         include_comments=False,
@@ -158,7 +159,7 @@ def _from_html(source: str, markup: str) -> Extracted:
     if doc is None or not (doc.text or "").strip():
         raise InputError(source, "no article text found in the HTML")
     title = doc.title
-    text = doc.text
+    text: str = doc.text or ""
     # trafilatura keeps the <h1> as the first line when it repeats the title.
     lines = text.split("\n")
     if title and lines and lines[0].strip() == title.strip():
@@ -263,7 +264,7 @@ def find_pull_quotes(text: str) -> list[tuple[int, int]]:
         grams = {tuple(words[k : k + 3]) for k in range(len(words) - 2)}
         if len(grams) < 5:
             continue
-        other = set()
+        other: set[tuple[str, ...]] = set()
         for j, w in enumerate(norm):
             if j != i:
                 other.update(tuple(w[k : k + 3]) for k in range(len(w) - 2))

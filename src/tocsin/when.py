@@ -115,7 +115,6 @@ def normalise(kind: str, m: re.Match[str], lang: str, published: dt.date) -> tup
     assert rules is not None
     d = rules.data
     base = dt.datetime.combine(published, dt.time(12))
-    text = m.group(0)
     if kind == "iso":
         try:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat(), "day"
@@ -153,11 +152,11 @@ def normalise(kind: str, m: re.Match[str], lang: str, published: dt.date) -> tup
         # A bare weekday in news means the last one before publication ("samedi" in a
         # Monday paper is two days before); dateparser agrees, checked in the tests.
         parsed = _parse(m.group("w"), lang, base)
-        value = parsed.date() if parsed else None
-        if value is None or value >= published or (published - value).days > 7:
+        last = parsed.date() if parsed else None
+        if last is None or last >= published or (published - last).days > 7:
             delta = (published.weekday() - weekday) % 7 or 7
-            value = published - dt.timedelta(days=delta)
-        return value.isoformat(), "day"
+            last = published - dt.timedelta(days=delta)
+        return last.isoformat(), "day"
     if kind == "day":
         offset = _key(d["days"], m.group("d"))
         if offset is None:
@@ -169,8 +168,8 @@ def normalise(kind: str, m: re.Match[str], lang: str, published: dt.date) -> tup
             return None
         unit, offset, precision = spec
         if unit == "week":
-            day = published + dt.timedelta(weeks=int(offset))
-            return (day.isoformat() if precision == "day" else f"{day.year:04d}-{day.month:02d}"), precision
+            week = published + dt.timedelta(weeks=int(offset))
+            return (week.isoformat() if precision == "day" else f"{week.year:04d}-{week.month:02d}"), precision
         if unit == "month":
             first = _shift_month(published, int(offset))
             return f"{first.year:04d}-{first.month:02d}", "month"

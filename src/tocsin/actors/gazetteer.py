@@ -107,8 +107,8 @@ def _load_shared() -> Gazetteer:
         )
     for row in read_tsv("actors", "people.tsv", required=("id", "name", "country", "role")):
         country, role = row["country"] or None, row["role"] or None
-        code = f"{country or ''}{role or ''}" or None
-        actor = Actor(row["name"], country, role, code, _q(row.get("wikidata", "")))
+        person_code: str | None = f"{country or ''}{role or ''}" or None
+        actor = Actor(row["name"], country, role, person_code, _q(row.get("wikidata", "")))
         g.add(Entry(row["id"], actor, "PER", "person"))
     for row in read_tsv("actors", "offices.tsv", required=("person", "office", "start", "end")):
         where = f"data/actors/offices.tsv:{row['_line']}"

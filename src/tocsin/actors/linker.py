@@ -104,9 +104,10 @@ class Linker:
                 mention = Mention(span.start_char, span.end_char, span.text, label, entry.actor, key, kind)
             candidates.append((0, -(end - start), start, mention))
         for ent in doc.ents:
-            label = NER_LABELS.get(ent.label_)
-            if label is None:
+            ner_label = NER_LABELS.get(ent.label_)
+            if ner_label is None:
                 continue
+            label = ner_label
             if label != "PER" and gz.fold(ent[0].text).rstrip(".") in HONORIFICS and len(ent) > 1:
                 label = "PER"  # "Dr Felshtinksy" tagged MISC: the title says it is a person
             span = _trim_name(ent) if label == "PER" else ent

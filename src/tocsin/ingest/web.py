@@ -50,7 +50,7 @@ def check_address(url: str, allow_private: bool = False) -> tuple[str, str, int]
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise FetchError(url, f"cannot resolve host {host!r} ({exc.strerror})") from None
-    ips = [info[4][0] for info in infos]
+    ips = [str(info[4][0]) for info in infos]
     if not ips:
         raise FetchError(url, f"cannot resolve host {host!r}")
     if not allow_private:
