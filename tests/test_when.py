@@ -76,3 +76,8 @@ def test_any_text_gives_valid_offsets(text, lang):
     for t in find_times(text, lang, MONDAY):
         assert text[t.start : t.end] == t.text
         assert t.precision in ("day", "month", "year")
+
+
+def test_the_29th_of_february_without_a_year_goes_back_to_a_leap_year():
+    times = find_times("Le 29 février, les troupes ont franchi la frontière.", "fr", dt.date(2024, 2, 10))
+    assert [t.value for t in times] == ["2020-02-29"]

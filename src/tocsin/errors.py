@@ -36,6 +36,11 @@ class NotFoundError(TocsinError):
     """A requested record (article, cluster) is not in the database."""
 
 
+class AnalysisError(TocsinError):
+    """A stage failed on one document (a bug, reported with the document named so the
+    rest of a batch carries on; --debug shows the cause)."""
+
+
 class DataFileError(TocsinError):
     """A packaged data file (lexicon, gazetteer) is malformed; names file and line."""
 

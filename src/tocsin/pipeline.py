@@ -16,7 +16,7 @@ from typing import Any
 from . import extract as extract_mod
 from . import language as language_mod
 from . import nlp as nlp_mod
-from .errors import InputError, TocsinError, UsageError
+from .errors import AnalysisError, InputError, TocsinError, UsageError
 from .ingest import RawDocument
 from .record import Article, Span, article_id
 
@@ -231,6 +231,11 @@ class Pipeline:
                     failed[i] = exc
                 except RecursionError:
                     failed[i] = InputError(a.raw.source, "too deeply nested to analyse")
+                except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+                    failed[i] = AnalysisError(
+                        a.raw.source, f"analysis failed in stage {stage.name!r} ({type(exc).__name__}: {exc})"
+                    )
+                    failed[i].__cause__ = exc
         for i, a in enumerate(analyses):
             if i in failed:
                 if not return_errors:

@@ -129,7 +129,14 @@ def normalise(kind: str, m: re.Match[str], lang: str, published: dt.date) -> tup
         except (ValueError, TypeError):
             return None
         if not m.group("y") and value > published:
-            value = value.replace(year=year - 1)  # "le 24 février" written in October: the last one
+            # "le 24 février" written in October: the last one ("le 29 février" falls back
+            # to the last year that had one)
+            for back in range(1, 9):
+                try:
+                    value = value.replace(year=year - back)
+                    break
+                except ValueError:
+                    continue
         return value.isoformat(), "day"
     if kind in ("month", "monthyear"):
         month = _key(d["months"], m.group("m"))

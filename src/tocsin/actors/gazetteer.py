@@ -12,13 +12,14 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from ..data_files import exists, read_tsv
 from ..errors import DataFileError
 from ..record import Actor
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used for matching: "Élysée" -> "elysee"."""
     t = unicodedata.normalize("NFKD", text)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError, Skip, TocsinError
 from ..ingest import RawDocument
+from ..ingest.jsonl import parse_line
 
 Item = RawDocument | TocsinError | Skip
 
@@ -207,7 +208,7 @@ def read_partition(partition: Partition) -> Iterator[Item]:
 
 
 def _read_jsonl_range(partition: Partition) -> Iterator[Item]:
-    from ..ingest.files import from_json_object, max_bytes
+    from ..ingest.files import max_bytes
 
     name = partition.paths[0]
     limit = max_bytes()
@@ -228,21 +229,4 @@ def _read_jsonl_range(partition: Partition) -> Iterator[Item]:
             lineno += 1
             if not line.strip():
                 continue
-            if len(line) > limit:
-                yield InputError(where, f"line too large ({len(line) / 1e6:.1f} MB)")
-                continue
-            try:
-                obj = json.loads(line.decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                yield InputError(where, "not UTF-8")
-                continue
-            except json.JSONDecodeError as exc:
-                yield InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
-                continue
-            if not isinstance(obj, dict):
-                yield InputError(where, "a line must hold a JSON object with a `text` field")
-                continue
-            try:
-                yield from_json_object(where, obj)
-            except TocsinError as exc:
-                yield exc
+            yield parse_line(where, line, limit)

@@ -26,21 +26,22 @@ def read_jsonl(path: str | Path) -> Iterator[RawDocument | TocsinError]:
             where = f"{name}:{lineno}"
             if not line.strip():
                 continue
-            if len(line) > limit:
-                yield InputError(where, f"line too large ({len(line) / 1e6:.1f} MB)")
-                continue
-            try:
-                obj = json.loads(line.decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                yield InputError(where, "not UTF-8")
-                continue
-            except json.JSONDecodeError as exc:
-                yield InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
-                continue
-            if not isinstance(obj, dict):
-                yield InputError(where, "a line must hold a JSON object with a `text` field")
-                continue
-            try:
-                yield from_json_object(where, obj)
-            except TocsinError as exc:
-                yield exc
+            yield parse_line(where, line, limit)
+
+
+def parse_line(where: str, line: bytes, limit: int) -> RawDocument | TocsinError:
+    """One JSON Lines line as a RawDocument, or the error that names it (never raises)."""
+    if len(line) > limit:
+        return InputError(where, f"line too large ({len(line) / 1e6:.1f} MB)")
+    try:
+        obj = json.loads(line.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return InputError(where, "not UTF-8")
+    except json.JSONDecodeError as exc:
+        return InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(obj, dict):
+        return InputError(where, "a line must hold a JSON object with a `text` field")
+    try:
+        return from_json_object(where, obj)
+    except TocsinError as exc:
+        return exc
