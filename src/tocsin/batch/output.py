@@ -51,20 +51,11 @@ def _article_schema() -> Any:
 
 def _event_schema() -> Any:
     import pyarrow as pa
-    from sqlalchemy import Boolean, Float, Integer
 
+    from ..export.tables import arrow_type
     from ..store.schema import events
 
-    def arrow(column: Any) -> Any:
-        if isinstance(column.type, Boolean):
-            return pa.bool_()
-        if isinstance(column.type, Integer):
-            return pa.int64()
-        if isinstance(column.type, Float):
-            return pa.float64()
-        return pa.string()  # CAMEO codes stay strings: "010", never 10
-
-    fields = [(c.name, arrow(c)) for c in events.columns]
+    fields = [(c.name, arrow_type(c.name)) for c in events.columns]
     fields += [(c, pa.string()) for c in EVENT_ARTICLE_COLUMNS]
     return pa.schema(fields)
 

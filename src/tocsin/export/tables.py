@@ -51,7 +51,8 @@ def write_csv(store: Store, out: IO[bytes]) -> int:
     return n
 
 
-def _arrow_type(name: str) -> Any:
+def arrow_type(name: str) -> Any:
+    """The Arrow type of an events-table column (unknown columns are strings)."""
     import pyarrow as pa
 
     column = events_table.columns.get(name)
@@ -70,7 +71,7 @@ def write_parquet(store: Store, out: IO[bytes]) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema([(name, _arrow_type(name)) for name in EVENT_COLUMNS])
+    schema = pa.schema([(name, arrow_type(name)) for name in EVENT_COLUMNS])
     rows = [{k: r.get(k) for k in EVENT_COLUMNS} for r in event_rows(store)]
     table = pa.Table.from_pylist(rows, schema=schema)
     pq.write_table(table, out)
