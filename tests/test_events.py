@@ -204,6 +204,73 @@ def test_coordinated_subjects_of_a_cooperation_act_towards_each_other(pipe):
     assert pairs == {("UKR", "POL"), ("POL", "UKR")}
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "word", "expected"),
+    [
+        (
+            "Russian artillery shelled the city of Nikopol overnight.",
+            "en",
+            "shelled",
+            ("RUS", "UKR", "Nikopol"),
+        ),
+        ("Russia fired missiles at Kharkiv on Monday.", "en", "fired", ("RUS", "UKR", "Kharkiv")),
+        ("Kharkiv was hit by Russian missiles.", "en", "hit", ("RUS", "UKR", "Kharkiv")),
+        (
+            "Ukrainian drones struck an oil depot in Belgorod.",
+            "en",
+            "struck",
+            ("UKR", "RUS", "Belgorod"),
+        ),
+        (
+            "Des frappes russes sur Kharkiv ont fait trois morts.",
+            "fr",
+            "frappes",
+            ("RUS", "UKR", "Kharkiv"),
+        ),
+    ],
+)
+def test_a_strike_on_a_town_targets_the_towns_country(pipe, text, lang, word, expected):
+    art, evs = events_of(pipe, text, lang)
+    e = one(art, evs, word)
+    assert (code(e.source), code(e.target), e.location and e.location.name) == expected
+
+
+def test_a_place_of_the_strikers_own_country_is_no_target(pipe):
+    art, evs = events_of(pipe, "Russian troops attacked positions near Belgorod.", "en")
+    e = one(art, evs, "attacked")
+    assert code(e.source) == "RUS" and e.target is None
+
+
+def test_a_place_only_named_as_the_source_of_a_report_is_not_where_it_happened(pipe):
+    art, evs = events_of(
+        pipe, "Selon Kiev, l'artillerie russe a encore pilonné la ville de Nikopol.", "fr"
+    )
+    e = one(art, evs, "pilonné")
+    assert e.location is not None and e.location.name == "Nikopol"
+    assert code(e.target) == "UKR" and e.modality == "alleged"
+
+
+def test_a_city_the_ner_missed_is_a_place_entity(pipe):
+    art = analyze(pipe, "Russia fired missiles at Kharkiv on Monday.", "en")
+    places = [e for e in art.entities if e.text == "Kharkiv"]
+    assert places and places[0].location.country == "UKR"
+
+
+def test_an_ordinary_word_first_in_a_sentence_is_not_a_place(pipe):
+    art = analyze(pipe, "Reading the report, officials said nothing.", "en")
+    assert not [e for e in art.entities if e.text == "Reading"]
+
+
+def test_coordinated_subjects_sharing_their_meeting_act_towards_each_other(pipe):
+    base = load("en")
+    lex = replace(base, triggers={k: list(v) for k, v in base.triggers.items()})
+    lex.add(Trigger("postpone", "VERB", "191"))
+    with using(lex):
+        art, evs = events_of(pipe, "Kyiv and Warsaw postponed their meeting on Monday.", "en")
+    pairs = {(code(e.source), code(e.target)) for e in with_trigger(art, evs, "postponed")}
+    assert pairs == {("UKR", "POL"), ("POL", "UKR")}
+
+
 def test_a_role_noun_with_a_country_is_that_countrys_agent(pipe):
     art, evs = events_of(pipe, "Russian officials accused Ukraine of sabotage.", "en")
     e = one(art, evs, "accused")

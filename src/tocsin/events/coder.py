@@ -76,11 +76,71 @@ def _date_for(tok: Any, ctx: Context) -> Any | None:
     return None
 
 
-def _place_for(tok: Any, ctx: Context, excluded: set[tuple[int, int]]) -> Any | None:
+# Prepositions that introduce whose word an event is reported on ("selon Kiev",
+# "according to Kyiv"): a place there is the speaker, not where the event happened.
+ATTRIBUTION_PREPS = {"selon", "d'apres", "according", "according to", "per"}
+
+
+def _in_attribution(p_start: int, tok: Any) -> bool:
+    t = tok.doc.char_span(p_start, p_start + 1, alignment_mode="expand")
+    if t is None:
+        return False
+    node = t[0]
+    for _ in range(6):
+        if node.i == tok.i or node.head.i == node.i:
+            return False
+        if A.case_of(node) in ATTRIBUTION_PREPS or fold(node.head.text) in ATTRIBUTION_PREPS:
+            return True
+        node = node.head
+    return False
+
+
+def _places_in(tok: Any, ctx: Context, excluded: set[tuple[int, int]]) -> list[Any]:
+    """Places in the trigger's phrase, nearest first (after the trigger before those
+    before it), leaving out the parties and the places a report is attributed to."""
     span = (min(t.idx for t in tok.subtree), max(t.idx + len(t) for t in tok.subtree))
-    for p in ctx.places:
-        if span[0] <= p.start < span[1] and (p.start, p.end) not in excluded:
-            return p.location
+    found = [
+        p
+        for p in ctx.places
+        if span[0] <= p.start < span[1]
+        and (p.start, p.end) not in excluded
+        and not _in_attribution(p.start, tok)
+    ]
+    return sorted(found, key=lambda p: (p.start < tok.idx, abs(p.start - tok.idx)))
+
+
+def _place_for(tok: Any, ctx: Context, excluded: set[tuple[int, int]]) -> Any | None:
+    found = _places_in(tok, ctx, excluded)
+    return found[0].location if found else None
+
+
+# Roots of force (coerce, assault, fight, mass violence): with no party named, the
+# country of the place struck is the target ("shelled Nikopol", "frappes sur
+# Belgorod"), as CAMEO and ACLED code a strike on a town.
+PLACE_TARGET_ROOTS = {"17", "18", "19", "20"}
+
+
+def _place_target(
+    tok: Any, ctx: Context, sources: list[Mention], excluded: set[tuple[int, int]]
+) -> Mention | None:
+    from ..actors.gazetteer import load as gazetteer
+
+    if tok.pos_ == "NOUN":
+        phrases = A.nominal_parts(tok)[1]
+    else:
+        phrases = A.passive_parts(tok)[1] + A.target_tokens(tok) + A.other_phrases(tok)
+    spans = [
+        (min(t.idx for t in ph.subtree), max(t.idx + len(t) for t in ph.subtree)) for ph in phrases
+    ]
+    own = {m.actor.country for m in sources if m.actor is not None}
+    for p in _places_in(tok, ctx, excluded):
+        if not any(a <= p.start < b for a, b in spans):
+            continue
+        country = p.location.country
+        entry = gazetteer(ctx.lex.lang).entries.get(country or "")
+        if entry is None or country in own:
+            return None
+        return Mention(p.start, p.end, p.text, "GPE", entry.actor, entry.key, "place")
     return None
 
 
@@ -208,6 +268,10 @@ def build_events(tok: Any, trig: Trigger, ctx: Context, article_id: str, n0: int
     date = _date_for(tok, ctx)
     excluded = {(m.start, m.end) for m in sources + targets}
     location = _place_for(tok, ctx, excluded)
+    if not targets and code.root in PLACE_TARGET_ROOTS:
+        hit = _place_target(tok, ctx, sources, excluded)
+        if hit is not None:
+            targets = [hit]
     sent = tok.sent
     confidence = 0.35 + 0.2 * bool(sources) + 0.2 * bool(targets) + 0.1 * bool(trig.specificity)
     confidence += 0.1 * (tok.pos_ == "VERB") + 0.05 * full

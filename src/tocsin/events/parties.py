@@ -48,6 +48,10 @@ RECIPROCAL_NOUNS = {
 }
 
 
+# Possessives by which coordinated subjects share the object ("their talks", "leur rencontre").
+SHARED_OWNERS = {"their", "leur", "leurs"}
+
+
 def phrase_actors(tokens: list[Any], ctx: Context, owner: bool = False) -> list[Mention]:
     found: list[Mention] = []
     for t in tokens:
@@ -242,7 +246,13 @@ def reciprocal(tok: Any, trig: Trigger, root: str) -> bool:
     """Whether coordinated subjects act towards each other: a cooperation or relations
     event with no object, or with the object its entry names ("signed an accord",
     "renewed ties"), not "warned their populations"."""
+    objects = [c for c in tok.children if c.dep_ in ("obj", "dobj")]
+    if any(
+        fold(o.lemma_) in RECIPROCAL_NOUNS
+        and any(fold(d.text) in SHARED_OWNERS for d in o.children if d.dep_ in ("poss", "det"))
+        for o in objects
+    ):
+        return True  # "Gondor and Osgiliath delayed their meeting", whatever the root
     if root not in RECIPROCAL_ROOTS:
         return False
-    objects = [c for c in tok.children if c.dep_ in ("obj", "dobj")]
     return not objects or bool(trig.obj) or any(fold(o.lemma_) in RECIPROCAL_NOUNS for o in objects)
