@@ -109,9 +109,11 @@ def _seq(words: list[str]) -> tuple[frozenset[str], ...]:
     return tuple(frozenset({fold(w)}) for w in words)
 
 
-def load_validation_verbs(folder: Path, nlp: Any) -> Lexicon:
-    """The validation verbs as a Lexicon for English (modality and other cues kept)."""
-    raw = (folder / "PETR.Validate.verbs.txt").read_text("utf-8", errors="replace")
+def load_validation_verbs(folder: Path, nlp: Any, name: str = "PETR.Validate.verbs.txt") -> Lexicon:
+    """A PETRARCH verb dictionary as a Lexicon for English (modality and other cues
+    kept): the unit tests' own by default, or PETRARCH2's production dictionary
+    (`name="CAMEO.2.0.txt"`, same format)."""
+    raw = (folder / name).read_text("utf-8", errors="replace")
     raw = re.sub(r"<!--.*?-->", "", raw, flags=re.S)
     lines = [line.split("#", 1)[0].rstrip() for line in raw.splitlines()]
     synsets = _read_synsets(lines)
