@@ -271,6 +271,42 @@ def test_coordinated_subjects_sharing_their_meeting_act_towards_each_other(pipe)
     assert pairs == {("UKR", "POL"), ("POL", "UKR")}
 
 
+def test_a_visit_to_a_city_targets_its_country(pipe):
+    art, evs = events_of(pipe, "Antony Blinken arrived in Cairo on Monday.", "en")
+    e = one(art, evs, "arrived")
+    assert (e.cameo, code(e.target)) == ("042", "EGY")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "verb", "noun"),
+    [
+        ("Israel launched a wave of air strikes on Beirut overnight.", "en", "launched", "strikes"),
+        ("La Russie a lancé une vague de frappes sur Odessa.", "fr", "lancé", "frappes"),
+    ],
+)
+def test_a_wave_of_strikes_is_one_event_on_the_verb(pipe, text, lang, verb, noun):
+    art, evs = events_of(pipe, text, lang)
+    assert one(art, evs, verb).root == "19"
+    assert not with_trigger(art, evs, noun)
+
+
+def test_a_claim_someone_denied_is_disputed_by_them_and_the_denial_is_not(pipe):
+    art, evs = events_of(
+        pipe,
+        "The Israeli army reportedly struck a building used by the group, a claim Hezbollah denied.",
+        "en",
+    )
+    strike = one(art, evs, "struck")
+    assert strike.modality == "alleged" and strike.disputed_by.code == "HZB"
+    denial = one(art, evs, "denied")
+    assert denial.disputed_by is None
+
+
+def test_negation_of_the_main_clause_stays_out_of_a_clause_with_its_own_subject(pipe):
+    art, evs = events_of(pipe, "Israel will not stand by while its citizens are attacked.", "en")
+    assert one(art, evs, "attacked").modality != "negated"
+
+
 def test_a_role_noun_with_a_country_is_that_countrys_agent(pipe):
     art, evs = events_of(pipe, "Russian officials accused Ukraine of sabotage.", "en")
     e = one(art, evs, "accused")

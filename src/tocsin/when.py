@@ -65,14 +65,23 @@ def _rules(lang: str) -> _Rules | None:
     pats = [
         ("iso", rf"{b}(\d{{4}})-(\d{{2}})-(\d{{2}}){e}"),
         # "le 24 février 2022", "24 February", "1er août"
-        ("daymonth", rf"{b}(?:(?:le|the)\s+)?(\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{months})\.?(?:,?\s+(?P<y>\d{{4}}))?{e}"),
+        (
+            "daymonth",
+            rf"{b}(?:(?:le|the)\s+)?(\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{months})\.?(?:,?\s+(?P<y>\d{{4}}))?{e}",
+        ),
         # "February 24, 2022", "March 3"
-        ("monthday", rf"{b}(?P<m>{months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?{e}"),
+        (
+            "monthday",
+            rf"{b}(?P<m>{months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?{e}",
+        ),
         # "en août", "début octobre 2022", "in March", "mi-octobre"
         ("month", rf"{b}(?:(?P<pre>{mpre})\s*)(?P<m>{months})(?:\s+(?P<y>\d{{4}}))?{e}"),
         ("monthyear", rf"{b}(?P<m>{months})\s+(?P<y>\d{{4}}){e}"),
         # "mardi dernier", "last Tuesday", "samedi", "on Saturday"
-        ("weekday", rf"{b}(?:(?P<pp>{past_pre})\s+|(?P<np>{next_pre})\s+)?(?P<w>{weekdays})(?:\s+(?P<pm>{past})|\s+(?P<nm>{nxt}))?{e}"),
+        (
+            "weekday",
+            rf"{b}(?:(?P<pp>{past_pre})\s+|(?P<np>{next_pre})\s+)?(?P<w>{weekdays})(?:\s+(?P<pm>{past})|\s+(?P<nm>{nxt}))?{e}",
+        ),
         ("period", rf"{b}(?P<p>{periods}){e}"),
         ("day", rf"{b}(?P<d>{days}){e}"),
         ("year", rf"{b}(?:{ypre})\s+(?P<y>(?:19|20)\d{{2}}){e}"),
@@ -156,8 +165,11 @@ def normalise(kind: str, m: re.Match[str], lang: str, published: dt.date) -> tup
         if m.group("np") or m.group("nm"):
             delta = (weekday - published.weekday()) % 7 or 7
             return (published + dt.timedelta(days=delta)).isoformat(), "day"
-        # A bare weekday in news means the last one before publication ("samedi" in a
-        # Monday paper is two days before); dateparser agrees, checked in the tests.
+        # A bare weekday in news means the last one up to publication ("samedi" in a
+        # Monday paper is two days before; wire copy dated Tuesday saying "said on
+        # Tuesday" means that day); dateparser agrees for other days, checked in the tests.
+        if weekday == published.weekday():
+            return published.isoformat(), "day"
         parsed = _parse(m.group("w"), lang, base)
         last = parsed.date() if parsed else None
         if last is None or last >= published or (published - last).days > 7:
@@ -176,7 +188,9 @@ def normalise(kind: str, m: re.Match[str], lang: str, published: dt.date) -> tup
         unit, offset, precision = spec
         if unit == "week":
             week = published + dt.timedelta(weeks=int(offset))
-            return (week.isoformat() if precision == "day" else f"{week.year:04d}-{week.month:02d}"), precision
+            return (
+                week.isoformat() if precision == "day" else f"{week.year:04d}-{week.month:02d}"
+            ), precision
         if unit == "month":
             first = _shift_month(published, int(offset))
             return f"{first.year:04d}-{first.month:02d}", "month"
@@ -200,7 +214,9 @@ def find_times(text: str, lang: str, published: dt.date | None) -> list[TimeExpr
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
-            absolute = kind == "iso" or (kind in ("daymonth", "monthday", "monthyear", "year") and m.groupdict().get("y"))
+            absolute = kind == "iso" or (
+                kind in ("daymonth", "monthday", "monthyear", "year") and m.groupdict().get("y")
+            )
             if published is None and not absolute:
                 continue
             result = normalise(kind, m, lang, reference)
@@ -221,4 +237,6 @@ def annotate(analysis: Analysis) -> None:
 def stage() -> Stage:
     from .pipeline import Stage
 
-    return Stage("when", requires=("text", "language", "published"), assigns=("times",), run=annotate)
+    return Stage(
+        "when", requires=("text", "language", "published"), assigns=("times",), run=annotate
+    )

@@ -150,7 +150,21 @@ def disputed(tok: Any, ctx: Context) -> Actor | None:
             if words[k : k + n] != parts:
                 continue
             cue_tok = sent[k]
+            if cue_tok.i == tok.i or (fold(tok.lemma_) in DENIAL_VERBS and cue_tok.head.i == tok.i):
+                continue  # a denial is not disputed by itself
             head = cue_tok if cue_tok.pos_ == "VERB" else cue_tok.head
+            if fold(cue_tok.lemma_) in DENIAL_VERBS and cue_tok.pos_ == "VERB" and head.i != tok.i:
+                # "…, a claim Hezbollah denied": the denial's own subject disputes it,
+                # when the denial bears on this event's clause.
+                node = cue_tok
+                for _ in range(3):
+                    if node.head.i == node.i:
+                        break
+                    node = node.head
+                    if node.i in above:
+                        found = phrase_actors(A.subject_tokens(cue_tok)[0], ctx)
+                        return found[0].actor if found else None
+                continue
             for _ in range(2):  # "sans fondement": from the preposition to its clause
                 if head.i in above or head.head.i == head.i:
                     break

@@ -118,6 +118,8 @@ def _place_for(tok: Any, ctx: Context, excluded: set[tuple[int, int]]) -> Any | 
 # country of the place struck is the target ("shelled Nikopol", "frappes sur
 # Belgorod"), as CAMEO and ACLED code a strike on a town.
 PLACE_TARGET_ROOTS = {"17", "18", "19", "20"}
+# A visit's host is the country of the place visited ("arrived in Cairo").
+PLACE_TARGET_CODES = {"042"}
 
 
 def _place_target(
@@ -174,6 +176,9 @@ def code_sentence_events(ctx: Context, article_id: str) -> list[Event]:
         ):
             continue  # "s'est arrêté avant de rejoindre": an operator on that event, not an arrest
         head = tok.head
+        outer = _quantified_by(tok)
+        if outer is not None and outer.head.i in coded and outer.dep_ in ("obj", "dobj"):
+            continue  # "launched a wave of strikes": the strikes are the verb's event
         if head.i in coded and head.i != tok.i:
             parent = coded[head.i]
             # A noun that is the object of a coded verb ("lancer une attaque") is that verb.
@@ -197,6 +202,46 @@ def code_sentence_events(ctx: Context, article_id: str) -> list[Event]:
             tok = head
         events.extend(build_events(tok, trig, ctx, article_id, len(events)))
     return events
+
+
+# Nouns of number or sequence before an event noun ("a wave of strikes", "une salve
+# de missiles"): the event is the noun they quantify.
+QUANTIFIERS = {
+    "wave",
+    "series",
+    "barrage",
+    "volley",
+    "salvo",
+    "string",
+    "spate",
+    "round",
+    "flurry",
+    "hail",
+    "dozen",
+    "hundred",
+    "number",
+    "vague",
+    "serie",
+    "salve",
+    "pluie",
+    "deluge",
+    "succession",
+    "dizaine",
+    "centaine",
+    "nombre",
+}
+
+
+def _quantified_by(tok: Any) -> Any | None:
+    """The quantifying noun of `tok` ("wave" in "a wave of strikes"), if any."""
+    if tok.pos_ != "NOUN":
+        return None
+    head = tok.head
+    if tok.dep_ == "pobj" and fold(head.text) in ("of",) and head.head.pos_ == "NOUN":
+        head = head.head
+    elif tok.dep_ != "nmod" or not any(fold(c.text) in ("de", "d'") for c in tok.children):
+        return None
+    return head if fold(head.lemma_) in QUANTIFIERS else None
 
 
 # Verbs that announce rather than promise: their complement is coded too.
@@ -268,7 +313,7 @@ def build_events(tok: Any, trig: Trigger, ctx: Context, article_id: str, n0: int
     date = _date_for(tok, ctx)
     excluded = {(m.start, m.end) for m in sources + targets}
     location = _place_for(tok, ctx, excluded)
-    if not targets and code.root in PLACE_TARGET_ROOTS:
+    if not targets and (code.root in PLACE_TARGET_ROOTS or code.code in PLACE_TARGET_CODES):
         hit = _place_target(tok, ctx, sources, excluded)
         if hit is not None:
             targets = [hit]

@@ -182,6 +182,10 @@ def modality(tok: Any, lex: Lexicon, in_quote: bool, depth: int = 0) -> str:
     head = tok.head
     if head.i == tok.i or tok.dep_ not in INHERIT_DEPS or finite:
         return own
+    if tok.dep_ == "advcl" and any(
+        c.dep_ in ("nsubj", "nsubjpass", "nsubj:pass") for c in tok.children
+    ):
+        return own  # "will not stand by while our citizens are attacked": a clause of its own
     if any(fold(c.text) in ("trop", "too") for c in head.children) and any(
         fold(c.text) in ("pour", "to") for c in tok.children
     ):
