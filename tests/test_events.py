@@ -307,6 +307,27 @@ def test_negation_of_the_main_clause_stays_out_of_a_clause_with_its_own_subject(
     assert one(art, evs, "attacked").modality != "negated"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "word"),
+    [
+        (
+            "Zelensky a dénoncé la frappe, appelant les Occidentaux à livrer davantage de systèmes de défense aérienne.",
+            "fr",
+            "appelant",
+        ),
+        (
+            "Zelensky denounced the strike, calling on allies to send more air defence systems.",
+            "en",
+            "calling",
+        ),
+    ],
+)
+def test_a_participle_after_a_comma_is_an_act_of_its_own(pipe, text, lang, word):
+    art, evs = events_of(pipe, text, lang)
+    e = one(art, evs, word)
+    assert e.cameo == "0232" and code(e.source) == "UKR"
+
+
 def test_a_role_noun_with_a_country_is_that_countrys_agent(pipe):
     art, evs = events_of(pipe, "Russian officials accused Ukraine of sabotage.", "en")
     e = one(art, evs, "accused")

@@ -276,6 +276,15 @@ CONTENT_EDGES = {
 }
 
 
+def _participle_after_comma(tok: Any) -> bool:
+    """A present participle set off by a comma ("…, calling on allies to…",
+    "…, appelant les Occidentaux à…"): an act of its own, not its head's content."""
+    present = tok.tag_ == "VBG" or (
+        "Part" in tok.morph.get("VerbForm") and "Pres" in tok.morph.get("Tense")
+    )
+    return present and tok.i > 0 and tok.doc[tok.i - 1].text == ","
+
+
 def _content_of_speech(tok: Any, coded: dict[int, Trigger]) -> bool:
     """The complement of a threat, promise, demand or accusation is its content, not
     a second event: "warned he would strike", "accused Kyiv of shelling the plant"."""
@@ -285,6 +294,8 @@ def _content_of_speech(tok: Any, coded: dict[int, Trigger]) -> bool:
             return False
         if t.dep_ == "advcl" and any(c.dep_ in A.SUBJ | A.PASS_SUBJ for c in t.children):
             return False  # "threatened ... as he ordered the mobilisation": a clause of its own
+        if t.dep_ in ("advcl", "acl") and _participle_after_comma(t):
+            return False  # "a dénoncé la frappe, appelant les Occidentaux à livrer…": a second act
         parent = coded.get(t.head.i)
         if parent is not None and parent.code[:2] in CONTENT_ROOTS:
             # An announced plan is an event of its own ("a annoncé que Minsk et Moscou
