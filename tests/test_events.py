@@ -83,7 +83,7 @@ def test_every_lexicon_code_is_in_the_codebook(lang):
     triggers = [t for entries in lex.triggers.values() for t in entries]
     assert len(triggers) > 500
     for t in triggers:
-        assert t.code in book, (t.lemma, t.code)
+        assert t.code in book or (t.code == "none" and t.specificity), (t.lemma, t.code)
         assert t.reverse is None or t.reverse in book, (t.lemma, t.reverse)
     assert (
         {"lancer", "mener"} <= lex.support if lang == "fr" else {"launch", "carry"} <= lex.support
@@ -326,6 +326,60 @@ def test_a_participle_after_a_comma_is_an_act_of_its_own(pipe, text, lang, word)
     art, evs = events_of(pipe, text, lang)
     e = one(art, evs, word)
     assert e.cameo == "0232" and code(e.source) == "UKR"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "word", "expected"),
+    [
+        (
+            '"A limited nuclear strike on a NATO country would sober up the West," he said.',
+            "en",
+            "strike",
+            "hypothetical",
+        ),
+        (
+            "Une frappe depuis Minsk frapperait Kyiv en quelques minutes.",
+            "fr",
+            "frappe",
+            "hypothetical",
+        ),
+        (
+            "Troops began the exercises on Friday, saying the drills would include missile launches.",
+            "en",
+            "drills",
+            "asserted",
+        ),
+    ],
+)
+def test_an_event_first_named_as_subject_of_a_conditional_is_as_unsure(
+    pipe, text, lang, word, expected
+):
+    art, evs = events_of(pipe, text, lang)
+    assert one(art, evs, word).modality == expected
+
+
+def test_would_in_a_direct_quote_is_not_a_future_in_the_past(pipe):
+    art, evs = events_of(pipe, '"Our army would crush any invader," the general said.', "en")
+    assert one(art, evs, "crush").modality == "hypothetical"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The minister said so, without offering any evidence.", "en"),
+        ("Le ministre l'a affirmé sans fournir de preuve.", "fr"),
+    ],
+)
+def test_offering_no_evidence_is_not_an_offer(pipe, text, lang):
+    art, evs = events_of(pipe, text, lang)
+    assert evs == [], [(trigger_text(art, e), e.cameo) for e in evs]
+
+
+def test_the_object_of_a_reaction_is_not_the_reactors_event(pipe):
+    art, evs = events_of(pipe, "Mark Rutte dismissed the nuclear threats as reckless.", "en")
+    assert all(code(e.source) != "NATO" for e in with_trigger(art, evs, "threats"))
+    art, evs = events_of(pipe, "Russia made nuclear threats against Europe.", "en")
+    assert code(one(art, evs, "threats").source) == "RUS"
 
 
 def test_a_role_noun_with_a_country_is_that_countrys_agent(pipe):

@@ -351,8 +351,8 @@ def resolve_pronoun(tok: Any, mentions: Mentions, quotes: list[Any]) -> Mention 
                 )
     person = True if word in ("il", "he", "him", "she", "elle", "lui") else None
     m = mentions.before(tok.idx, person=person)
-    if m is None and person:
-        m = mentions.before(tok.idx)
+    if m is None and person and word not in ("he", "him", "she"):
+        m = mentions.before(tok.idx)  # French "il"/"elle" may stand for a country or a body
     return m
 
 

@@ -95,6 +95,11 @@ def _words(value: Any, where: str) -> set[str]:
     return {fold(str(v)) for v in value}
 
 
+# The code of a guard entry: the trigger with these constraints is not an event
+# ("offered no evidence" is not an offer).
+NOT_AN_EVENT = "none"
+
+
 @cache
 def load(lang: str) -> Lexicon:
     lex = Lexicon(lang)
@@ -114,7 +119,7 @@ def load(lang: str) -> Lexicon:
         code = str(e["code"])
         reverse = str(e["reverse"]) if e.get("reverse") is not None else None
         for c in (code, reverse):
-            if c is not None and c not in book:
+            if c is not None and c not in book and c != NOT_AN_EVENT:
                 raise DataFileError(where, f"unknown CAMEO code {c!r}")
         pos = str(e.get("pos", "VERB")).upper()
         trig = Trigger(

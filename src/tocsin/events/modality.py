@@ -159,6 +159,21 @@ INHERIT_DEPS = {
 }
 
 
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "nsubj:pass"}
+
+
+INDEFINITE = {"a", "an", "any", "some", "un", "une", "des", "de", "d'", "aucun", "aucune"}
+
+
+def _indefinite(tok: Any) -> bool:
+    """A noun introduced as new: an indefinite article, or a bare plural ("Strikes
+    would…"), not "the", "ces", "its"."""
+    dets = [c for c in tok.children if c.dep_ in ("det", "poss", "nmod:poss")]
+    if not dets:
+        return "Plur" in tok.morph.get("Number") or tok.tag_ == "NNS"
+    return all(fold(d.text) in INDEFINITE or "Ind" in d.morph.get("Definite") for d in dets)
+
+
 def modality(tok: Any, lex: Lexicon, in_quote: bool, depth: int = 0) -> str:
     """The modality of the event whose trigger is `tok`: its own cues, else, for an
     embedded or nominal trigger, the modality of the clause it depends on ("pourrait
@@ -173,6 +188,15 @@ def modality(tok: Any, lex: Lexicon, in_quote: bool, depth: int = 0) -> str:
                 inner = _own_modality(c, lex, in_quote)
                 if inner != "asserted":
                     return inner
+        if tok.dep_ in SUBJECT_DEPS and tok.head.i != tok.i and _indefinite(tok):
+            # "A limited nuclear strike would sober up the West", "une frappe depuis Minsk
+            # frapperait Kyiv": an event first named as the subject of a conditional is
+            # as unsure as what it would do. "The drills would include…", "l'attaque
+            # aurait fait douze morts" speak of a known event: its own modality stands,
+            # and so does it under a negation ("an attack did not stop the advance").
+            outer = _own_modality(tok.head, lex, in_quote)
+            if outer in ("hypothetical", "future"):
+                return outer
     phrase = _phrase_before(tok, lex)
     if phrase is not None:
         return phrase
@@ -227,6 +251,16 @@ def _phrase_before(tok: Any, lex: Lexicon) -> str | None:
     return None
 
 
+QUOTE_MARKS = {'"', "“", "”", "«", "»", "‘", "’"}
+
+
+def _quoted_apart(x: Any, head: Any) -> bool:
+    """Whether a quotation mark stands between a clause and the verb reporting it: a
+    direct quote, which keeps the speaker's own tenses (no future in the past)."""
+    lo, hi = sorted((x.i, head.i))
+    return any(t.text in QUOTE_MARKS for t in x.doc[lo:hi])
+
+
 def _link_modality(x: Any, tok: Any, lex: Lexicon, in_quote: bool) -> str | None:
     """The modality one link of the trigger's chain marks, if any."""
     auxes = _auxes(x)
@@ -248,8 +282,13 @@ def _link_modality(x: Any, tok: Any, lex: Lexicon, in_quote: bool) -> str | None
         return "hypothetical"
     if fold(x.lemma_) in MODAL_VERBS_FR and x.i != tok.i:
         return "hypothetical"
-    if aux_words & {"would"} and x.dep_ == "ccomp" and is_past_reporting(x.head, lex):
-        return "future"
+    if (
+        aux_words & {"would"}
+        and x.dep_ == "ccomp"
+        and is_past_reporting(x.head, lex)
+        and not _quoted_apart(x, x.head)
+    ):
+        return "future"  # "announced that troops would leave"; in a direct quote "would" is the speaker's own
     if aux_words & HYPO_AUX:
         return "hypothetical"
     if aux_words & FUTURE_AUX or "Fut" in tenses or _suffix_mood(x) == "Fut":

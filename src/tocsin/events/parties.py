@@ -10,7 +10,7 @@ from ..actors.mention import Mention
 from . import args as A
 from .context import CONTENT_ROOTS, SPEECH_ROOTS, Context
 from .lexicon import Trigger
-from .triggers import infinitive_noun, missed_verb, words_before
+from .triggers import choose, infinitive_noun, missed_verb, words_before
 
 # Cooperation and relations roots, where actors joined as the subject of an event
 # with no other party act towards each other ("Kyiv and Warsaw signed an accord").
@@ -48,6 +48,18 @@ RECIPROCAL_NOUNS = {
 }
 
 
+# Verbs that plan, order, make, carry on or widen an event without being one: their subject does
+# the event their object names ("made nuclear threats", "intensified its strikes", "a
+# poursuivi ses frappes").
+ASPECTUAL = {
+    "make", "issue", "continue", "intensify", "step", "escalate", "resume", "expand",
+    "widen", "renew", "pursue", "keep", "faire", "proferer", "formuler", "poursuivre",
+    "intensifier", "reprendre", "multiplier", "accelerer", "etendre", "continuer",
+    "renouveler", "redoubler", "plan", "prepare", "order", "planifier", "preparer",
+    "prevoir", "ordonner",
+}  # fmt: skip
+
+
 # Possessives by which coordinated subjects share the object ("their talks", "leur rencontre").
 SHARED_OWNERS = {"their", "leur", "leurs"}
 
@@ -80,7 +92,15 @@ def arguments(
         s_toks, t_toks = A.nominal_parts(tok)
         sources = phrase_actors(s_toks, ctx)
         targets = phrase_actors(t_toks, ctx)
-        if not sources and tok.dep_ in ("obj", "dobj") and tok.head.pos_ == "VERB":
+        if (
+            not sources
+            and tok.dep_ in ("obj", "dobj")
+            and tok.head.pos_ == "VERB"
+            and choose(tok.head, ctx.lex) is None
+            and (fold(tok.head.lemma_) in ctx.lex.support or fold(tok.head.lemma_) in ASPECTUAL)
+        ):
+            # "Israel stepped up its strikes": the subject does the noun's event; not so
+            # after other verbs ("Rutte dismissed the threats": not his threats).
             sources = phrase_actors(A.subject_tokens(tok.head)[0], ctx)
         return sources, targets, bool(sources and targets)
     agents, patients = A.passive_parts(tok)

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..actors.gazetteer import fold
 from . import args as A
-from .lexicon import Lexicon, Trigger
+from .lexicon import NOT_AN_EVENT, Lexicon, Trigger
 
 
 def _lemmas_below(tok: Any, deps: set[str] | None, depth: int = 3) -> set[str]:
@@ -244,4 +244,6 @@ def choose(tok: Any, lex: Lexicon) -> Trigger | None:
         key = (trig.specificity, in_core)
         if best is None or key > best_key:
             best, best_key = trig, key
+    if best is not None and best.code == NOT_AN_EVENT:
+        return None  # a guard entry: "offered no evidence" is not an offer
     return best

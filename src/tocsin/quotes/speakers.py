@@ -26,6 +26,9 @@ RECENT_PARAGRAPHS = 4
 CATAPHORA_PARAGRAPHS = 2
 
 
+PERSONAL_ONLY = {"he", "she", "him", "her"}
+
+
 @dataclass
 class Known:
     """A person or body quotations can be attributed to, seen at `pos`."""
@@ -300,11 +303,17 @@ class Resolver:
         le Kremlin en réponse à ce qu'il appelle…")."""
         tok = self.layout.doc[ref.head]
         s, _ = self.layout.sentence(tok)
+        word = fold(self.layout.text[ref.start : ref.end])
+        # English "he"/"she" name people; French "il"/"elle" may stand for a body ("le
+        # Kremlin … ce qu'il appelle").
+        labels = (
+            ("ORG",) if gender == "p" else ("PER",) if word in PERSONAL_ONLY else ("PER", "ORG")
+        )
         candidates = [
             n
             for n in self.named
             if s <= n.start < ref.start
-            and n.label in (("ORG",) if gender == "p" else ("PER", "ORG"))
+            and n.label in labels
             and not any(a <= n.start < b for a, b in self.quoted)
             and _compatible(n.gender, gender)
         ]
