@@ -67,15 +67,68 @@ def test_seed_descriptions_resolve(seed_record):
 @pytest.mark.parametrize(
     "text,lang,published,mention,name",
     [
-        ("Le président russe a signé le décret mardi.", "fr", "2022-10-10", "président russe", "Vladimir Putin"),
-        ("Le dirigeant biélorusse a reçu son homologue.", "fr", "2023-03-01", "dirigeant biélorusse", "Alexander Lukashenko"),
-        ("The Belarusian leader said his army was ready.", "en", "2023-03-01", "Belarusian leader", "Alexander Lukashenko"),
-        ("Le chef du Kremlin a répondu aux critiques.", "fr", "2023-03-01", "chef du Kremlin", "Vladimir Putin"),
-        ("The US president flew to Warsaw on Monday.", "en", "2022-03-25", "US president", "Joe Biden"),
-        ("The US president flew to Warsaw on Monday.", "en", "2018-07-01", "US president", "Donald Trump"),
+        (
+            "Le président russe a signé le décret mardi.",
+            "fr",
+            "2022-10-10",
+            "président russe",
+            "Vladimir Putin",
+        ),
+        (
+            "Le dirigeant biélorusse a reçu son homologue.",
+            "fr",
+            "2023-03-01",
+            "dirigeant biélorusse",
+            "Alexander Lukashenko",
+        ),
+        (
+            "The Belarusian leader said his army was ready.",
+            "en",
+            "2023-03-01",
+            "Belarusian leader",
+            "Alexander Lukashenko",
+        ),
+        (
+            "Le chef du Kremlin a répondu aux critiques.",
+            "fr",
+            "2023-03-01",
+            "chef du Kremlin",
+            "Vladimir Putin",
+        ),
+        (
+            "The US president flew to Warsaw on Monday.",
+            "en",
+            "2022-03-25",
+            "US president",
+            "Joe Biden",
+        ),
+        (
+            "The US president flew to Warsaw on Monday.",
+            "en",
+            "2018-07-01",
+            "US president",
+            "Donald Trump",
+        ),
+        # generated from title_templates.tsv for every country with a known holder
+        (
+            "Le président finlandais a promis de renforcer la défense.",
+            "fr",
+            "2024-11-20",
+            "président finlandais",
+            "Alexander Stubb",
+        ),
+        (
+            "The Finnish president said the border would stay closed.",
+            "en",
+            "2024-11-20",
+            "Finnish president",
+            "Alexander Stubb",
+        ),
     ],
 )
-def test_titles_resolve_to_the_office_holder_at_the_date(pipe, text, lang, published, mention, name):
+def test_titles_resolve_to_the_office_holder_at_the_date(
+    pipe, text, lang, published, mention, name
+):
     art = pipe.analyze(text, lang=lang, published=published)
     linked = [e for e in art.entities if fold(mention) in fold(e.text)]
     assert linked and linked[0].actor is not None and linked[0].actor.name == name
@@ -85,7 +138,8 @@ def test_unknown_person_gets_role_and_country_from_text(pipe):
     art = pipe.analyze(
         "Le politologue russe Igor Petrovitch Stankine, auteur de plusieurs ouvrages sur le Kremlin, "
         "estime que Moscou ne reculera pas. Stankine ajoute que la guerre durera.",
-        lang="fr", published="2023-01-01",
+        lang="fr",
+        published="2023-01-01",
     )
     people = [e.actor for e in art.entities if e.label == "PER" and e.actor]
     stankine = [a for a in people if "Stankine" in a.name]
@@ -97,16 +151,21 @@ def test_english_aliases_and_adjectives(pipe):
     art = pipe.analyze(
         "Zelenskyy met NATO's secretary general in Kyiv as Russian troops shelled Kharkiv. "
         "The Pentagon said Ukrainian intelligence had warned of the attack.",
-        lang="en", published="2023-05-01",
+        lang="en",
+        published="2023-05-01",
     )
     found = actors_by_text(art)
     assert found["Zelenskyy"][0].name == "Volodymyr Zelensky"
-    assert any(a and a.country == "RUS" for t, acts in found.items() if "Russian" in t for a in acts)
+    assert any(
+        a and a.country == "RUS" for t, acts in found.items() if "Russian" in t for a in acts
+    )
     assert found["Pentagon"][0].country == "USA"
 
 
 def test_case_rules_do_not_link_common_words(pipe):
-    art = pipe.analyze("He told us that un report was due. Us and them.", lang="en", published="2023-01-01")
+    art = pipe.analyze(
+        "He told us that un report was due. Us and them.", lang="en", published="2023-01-01"
+    )
     assert not [e for e in art.entities if e.actor and e.actor.country in ("USA", "UN")]
 
 
@@ -122,3 +181,39 @@ def test_places_resolve_with_coordinates():
     # ambiguous: Paris, Texas only for an article about the United States
     assert resolve("Paris", "en").country == "FRA"
     assert resolve("Paris", "en", about={"USA": 5}).country in ("USA", "FRA")
+
+
+def test_a_description_with_a_nationality_is_not_someone_of_another_country(pipe):
+    art = pipe.analyze(
+        "« Nous répondrons », a averti Dmitri Medvedev. Le ministre estonien a promis de "
+        "renforcer la défense du pays.",
+        lang="fr",
+        published="2024-11-20",
+    )
+    described = [e for e in art.entities if "ministre" in e.text]
+    assert all(e.actor is None or e.actor.country == "EST" for e in described)
+
+
+def test_a_title_followed_by_the_name_is_that_person(pipe):
+    art = pipe.analyze(
+        "« Nous répondrons », a averti Dmitri Medvedev. Le président finlandais Alexander "
+        "Stubb a jugé ces menaces « irresponsables » et promis de renforcer la défense.",
+        lang="fr",
+        published="2024-11-20",
+    )
+    names = {e.actor.name for e in art.entities if e.actor is not None and e.label == "PER"}
+    assert names == {"Dmitry Medvedev", "Alexander Stubb"}
+    q = [q for q in art.quotes if "irresponsables" in q.text][0]
+    assert q.speaker.name == "Alexander Stubb"
+    promise = [e for e in art.events if e.cameo.startswith("03")]
+    assert [e.source.name for e in promise] == ["Alexander Stubb"]
+
+
+def test_hyphenated_compounds_stay_one_token_and_link(pipe):
+    art = pipe.analyze(
+        "Selon l'état-major ukrainien, les combats se poursuivent.",
+        lang="fr",
+        published="2024-11-20",
+    )
+    linked = [e for e in art.entities if "état-major" in e.text]
+    assert linked and linked[0].actor.code == "UKRMIL"

@@ -505,3 +505,47 @@ def test_english_examples_meet_the_bar(english_examples):
     total = s.tp + s.fn
     assert s.tp >= 0.9 * total
     assert s.extra["speaker_acc"] * s.tp >= 0.85 * total
+
+
+def test_plural_unnamed_sources_are_not_someone_named_later(pipe):
+    qs = quotes(
+        pipe,
+        "Selon des sources militaires ukrainiennes, des drones russes auraient frappé un dépôt "
+        "à Odessa.\n\nLe ministre russe de la Défense, Andreï Belooussov, a assuré mercredi que "
+        "ses troupes avaient progressé.",
+        "fr",
+    )
+    q = one(qs, "drones russes")
+    assert q.speaker is not None and "sources" in q.speaker.name
+
+
+@pytest.mark.parametrize(
+    "text, lang, content, gloss, speaker",
+    [
+        (
+            "Le ministre russe de la Défense, Andreï Belooussov, a assuré mercredi que ses "
+            "troupes avaient « libéré » le village de Novomykhaïlivka, une affirmation que "
+            "l'état-major ukrainien a qualifiée de « sans fondement ».",
+            "fr",
+            "le village de Novomykhaïlivka",
+            "sans fondement",
+            "Ukraine",
+        ),
+        (
+            "The Israeli army said it struck a building used by the group, a claim Hezbollah denied.",
+            "en",
+            "a building used by the group",
+            "claim",
+            None,
+        ),
+    ],
+)
+def test_reported_words_end_before_the_reporters_gloss(pipe, text, lang, content, gloss, speaker):
+    art = pipe.analyze(text, lang=lang, published="2024-11-20")
+    reported = [q for q in art.quotes if q.kind == "indirect" and content in q.text]
+    assert reported and all(gloss not in q.text for q in reported)
+    if speaker:
+        partial = one(art.quotes, gloss)
+        assert partial.speaker.actor is not None and partial.speaker.actor.country == "UKR"
+    events = [e for e in art.events if e.disputed_by is not None]
+    assert events, "the glossed claim is disputed"

@@ -40,8 +40,35 @@ def load(lang: str) -> Any:
             nlp = spacy.load(name, exclude=unused)
             if "parser" in nlp.pipe_names:
                 nlp.add_pipe("tocsin_paragraphs", before="parser")
+            _add_compounds(nlp, lang)
             _loaded[lang] = nlp
         return _loaded[lang]
+
+
+def _add_compounds(nlp: Any, lang: str) -> None:
+    """Hyphenated words the model's tokenizer splits ("état-major" becomes three tokens
+    and the parser then cuts the sentence there): data/<lang>/compounds.txt, one per
+    line, kept whole in every capitalisation the press uses."""
+    from spacy.symbols import ORTH
+
+    from .actors.gazetteer import fold
+    from .data_files import data_path, exists
+
+    if not exists(lang, "compounds.txt"):
+        return
+    for line in data_path(lang, "compounds.txt").read_text("utf-8").splitlines():
+        word = line.split("#", 1)[0].strip()
+        if not word:
+            continue
+        bare = fold(word)  # the linker matches on accent-free forms ("etat-major")
+        for form in {
+            word,
+            word[:1].upper() + word[1:],
+            word.upper(),
+            bare,
+            bare[:1].upper() + bare[1:],
+        }:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
 
 
 def _register_components() -> None:

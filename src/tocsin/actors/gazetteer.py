@@ -92,16 +92,36 @@ def _load_shared() -> Gazetteer:
     g = Gazetteer()
     for row in read_tsv("actors", "countries.tsv", required=("code", "name")):
         code = row["code"]
-        g.add(Entry(code, Actor(row["name"], code, None, code, _q(row.get("wikidata", ""))), "GPE", "country"))
+        g.add(
+            Entry(
+                code,
+                Actor(row["name"], code, None, code, _q(row.get("wikidata", ""))),
+                "GPE",
+                "country",
+            )
+        )
     for row in read_tsv("actors", "organisations.tsv", required=("code", "name")):
         code = row["code"]
         role = row.get("role") or None
-        g.add(Entry(code, Actor(row["name"], code, role, code, _q(row.get("wikidata", ""))), "ORG", "org"))
+        g.add(
+            Entry(
+                code,
+                Actor(row["name"], code, role, code, _q(row.get("wikidata", ""))),
+                "ORG",
+                "org",
+            )
+        )
     for row in read_tsv("actors", "groups.tsv", required=("code", "name", "country", "role")):
         g.add(
             Entry(
                 row["code"],
-                Actor(row["name"], row["country"] or None, row["role"] or None, row["code"], _q(row.get("wikidata", ""))),
+                Actor(
+                    row["name"],
+                    row["country"] or None,
+                    row["role"] or None,
+                    row["code"],
+                    _q(row.get("wikidata", "")),
+                ),
                 "ORG",
                 "group",
             )
@@ -115,9 +135,44 @@ def _load_shared() -> Gazetteer:
         where = f"data/actors/offices.tsv:{row['_line']}"
         if row["person"] not in g.entries:
             raise DataFileError(where, f"unknown person {row['person']!r}")
-        term = Office(row["person"], row["office"], _date(row["start"], where), _date(row["end"], where))
+        term = Office(
+            row["person"], row["office"], _date(row["start"], where), _date(row["end"], where)
+        )
         g.offices.setdefault(row["office"], []).append(term)
     return g
+
+
+def _expand_title_templates(g: Gazetteer, lang: str) -> None:
+    """Titles for every country with a known office holder, from templates ("président
+    {adj}", "{adj} prime minister", "president of {name}") and the country's adjectives
+    and names; a title listed in titles.tsv keeps its office."""
+    names: dict[str, list[str]] = {}
+    for alias in g.aliases:
+        entry = g.entries.get(alias.key)
+        if entry is not None and entry.kind == "country" and alias.kind == "name":
+            names.setdefault(alias.key, []).append(alias.text)
+    adjectives: dict[str, list[str]] = {}
+    for alias in g.aliases:
+        if (
+            alias.kind == "adjective"
+            and alias.key in g.entries
+            and g.entries[alias.key].kind == "country"
+        ):
+            adjectives.setdefault(alias.key, []).append(alias.text)
+    for row in read_tsv(lang, "title_templates.tsv", required=("template", "office")):
+        template, suffix = row["template"], row["office"]
+        slot = "{adj}" if "{adj}" in template else "{name}" if "{name}" in template else None
+        if slot is None:
+            raise DataFileError(
+                f"data/{lang}/title_templates.tsv:{row['_line']}", "no {adj} or {name} slot"
+            )
+        fillers = adjectives if slot == "{adj}" else names
+        for country, words in fillers.items():
+            office = f"{country}.{suffix}"
+            if office not in g.offices:
+                continue
+            for word in words:
+                g.titles.setdefault(fold(template.replace(slot, word)), office)
 
 
 @cache
@@ -128,7 +183,9 @@ def load(lang: str) -> Gazetteer:
         return g
     for row in read_tsv(lang, "actors.tsv", required=("alias", "target", "kind")):
         if row["target"] not in g.entries:
-            raise DataFileError(f"data/{lang}/actors.tsv:{row['_line']}", f"unknown target {row['target']!r}")
+            raise DataFileError(
+                f"data/{lang}/actors.tsv:{row['_line']}", f"unknown target {row['target']!r}"
+            )
         g.aliases.append(Alias(row["alias"], row["target"], row["kind"]))
         if row["kind"] in ("adjective", "demonym") and g.entries[row["target"]].kind == "country":
             g.adjectives[fold(row["alias"])] = row["target"]
@@ -137,6 +194,8 @@ def load(lang: str) -> Gazetteer:
     if exists(lang, "titles.tsv"):
         for row in read_tsv(lang, "titles.tsv", required=("phrase", "office")):
             g.titles[fold(row["phrase"])] = row["office"]
+    if exists(lang, "title_templates.tsv"):
+        _expand_title_templates(g, lang)
     if exists(lang, "roles.tsv"):
         for row in read_tsv(lang, "roles.tsv", required=("noun", "role")):
             g.roles[fold(row["noun"])] = row["role"]

@@ -21,17 +21,38 @@ from . import gazetteer as gz
 from .mention import Mention
 
 NER_LABELS = {
-    "PER": "PER", "PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC",
-    "FAC": "LOC", "NORP": "MISC", "MISC": "MISC", "EVENT": "MISC", "LAW": "MISC",
+    "PER": "PER",
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "MISC": "MISC",
+    "EVENT": "MISC",
+    "LAW": "MISC",
 }
 
 # Honorifics stripped from names; what they tell of role and gender.
 HONORIFICS = {
-    "dr": ("EDU", None), "pr": ("EDU", None), "prof": ("EDU", None), "professeur": ("EDU", None),
-    "professor": ("EDU", None), "m": (None, "m"), "mr": (None, "m"), "monsieur": (None, "m"),
-    "mme": (None, "f"), "mrs": (None, "f"), "ms": (None, "f"), "madame": (None, "f"),
-    "mlle": (None, "f"), "miss": (None, "f"), "sir": (None, "m"), "lord": (None, "m"),
-    "lady": (None, "f"), "dame": (None, "f"),
+    "dr": ("EDU", None),
+    "pr": ("EDU", None),
+    "prof": ("EDU", None),
+    "professeur": ("EDU", None),
+    "professor": ("EDU", None),
+    "m": (None, "m"),
+    "mr": (None, "m"),
+    "monsieur": (None, "m"),
+    "mme": (None, "f"),
+    "mrs": (None, "f"),
+    "ms": (None, "f"),
+    "madame": (None, "f"),
+    "mlle": (None, "f"),
+    "miss": (None, "f"),
+    "sir": (None, "m"),
+    "lord": (None, "m"),
+    "lady": (None, "f"),
+    "dame": (None, "f"),
 }
 
 # The spaCy NER sometimes takes a sentence-initial word or a title into a PER span.
@@ -42,7 +63,9 @@ _NOT_NAME = re.compile(r"^(?:le|la|les|l'|the|a|an|selon|according|d'apres|pour|
 def _relations(lang: str) -> frozenset[str]:
     if not exists(lang, "relations.tsv"):
         return frozenset()
-    return frozenset(gz.fold(r["noun"]) for r in read_tsv(lang, "relations.tsv", required=("noun",)))
+    return frozenset(
+        gz.fold(r["noun"]) for r in read_tsv(lang, "relations.tsv", required=("noun",))
+    )
 
 
 class Linker:
@@ -75,7 +98,9 @@ class Linker:
             self.gaz.entries.setdefault(entry.key, entry)
             folded = gz.fold(alias)
             if folded:
-                self.matcher.add(f"A|{entry.key}|name|{_case_rule(alias)}", [self._pattern(self.nlp, folded)])
+                self.matcher.add(
+                    f"A|{entry.key}|name|{_case_rule(alias)}", [self._pattern(self.nlp, folded)]
+                )
 
     @staticmethod
     def _pattern(nlp: Any, folded: str) -> Any:
@@ -101,7 +126,9 @@ class Linker:
             else:
                 entry = self.gaz.entries[key]
                 label = "MISC" if kind in ("adjective", "demonym") else entry.label
-                mention = Mention(span.start_char, span.end_char, span.text, label, entry.actor, key, kind)
+                mention = Mention(
+                    span.start_char, span.end_char, span.text, label, entry.actor, key, kind
+                )
             candidates.append((0, -(end - start), start, mention))
         for ent in doc.ents:
             ner_label = NER_LABELS.get(ent.label_)
@@ -126,20 +153,27 @@ class Linker:
 
     def _title_mention(self, span: Any, office: str, holder: gz.Entry | None) -> Mention:
         if holder is not None:
-            return Mention(span.start_char, span.end_char, span.text, "PER", holder.actor, holder.key, "title")
+            return Mention(
+                span.start_char, span.end_char, span.text, "PER", holder.actor, holder.key, "title"
+            )
         country = office.split(".")[0]
         base = self.gaz.entries.get(country)
         name = f"{base.actor.name if base else country} ({office.split('.')[-1].lower()})"
         actor = Actor(name, country, "GOV", f"{country}GOV", None)
-        return Mention(span.start_char, span.end_char, span.text, "PER", actor, f"office:{office}", "title")
+        return Mention(
+            span.start_char, span.end_char, span.text, "PER", actor, f"office:{office}", "title"
+        )
 
     def _drop_titles_before_names(self, mentions: list[Mention], doc: Any) -> list[Mention]:
-        """"le président ukrainien Volodymyr Zelensky": the name speaks, not the title."""
+        """ "le président ukrainien Volodymyr Zelensky": the name speaks, not the title."""
         out = []
         for i, m in enumerate(mentions):
             nxt = mentions[i + 1] if i + 1 < len(mentions) else None
             if (
-                m.kind == "title" and nxt is not None and nxt.label == "PER" and nxt.kind != "title"
+                m.kind == "title"
+                and nxt is not None
+                and nxt.label == "PER"
+                and nxt.kind != "title"
                 and 0 <= nxt.start - m.end <= 2
             ):
                 if nxt.actor is None and m.actor is not None:
@@ -171,7 +205,9 @@ class Linker:
             surname = folded.split()[-1] if folded else ""
             match = None
             for known_surname, known in reversed(named):
-                if surname == known_surname or folded == gz.fold(known.actor.name if known.actor else known.text):
+                if surname == known_surname or folded == gz.fold(
+                    known.actor.name if known.actor else known.text
+                ):
                     match, m.kind = known, "surname"
                     break
             if match is None and len(surname) >= 5:
@@ -206,7 +242,11 @@ class Linker:
         if not words or len(words) > 3 or len(words[-1]) < 6 or not name[:1].isupper():
             return
         for known_surname, known in reversed(named):
-            if known.label == "PER" and known_surname != words[-1] and OSA.distance(words[-1], known_surname) <= (1 if len(known_surname) < 8 else 2):
+            if (
+                known.label == "PER"
+                and known_surname != words[-1]
+                and OSA.distance(words[-1], known_surname) <= (1 if len(known_surname) < 8 else 2)
+            ):
                 m.actor, m.key, m.kind, m.label = known.actor, known.key, "misspelling", "PER"
                 return
 
@@ -227,7 +267,12 @@ class Linker:
         j = span.end
         if j < len(doc) and doc[j].text == ",":
             j += 1
-            while j < len(doc) and j - span.end <= 8 and doc[j].text not in (",", ".", ";", ":") and doc[j].pos_ not in ("VERB", "AUX"):
+            while (
+                j < len(doc)
+                and j - span.end <= 8
+                and doc[j].text not in (",", ".", ";", ":")
+                and doc[j].pos_ not in ("VERB", "AUX")
+            ):
                 window.append(doc[j])
                 j += 1
         role = country = None
@@ -237,7 +282,12 @@ class Linker:
             country = country or self.gaz.adjectives.get(gz.fold(tok.text))
             if country is None and tok.i < span.start:
                 named = next((x for x in mentions or [] if x.start <= tok.idx < x.end), None)
-                if named is not None and named.actor is not None and named.label == "GPE" and named.actor.country:
+                if (
+                    named is not None
+                    and named.actor is not None
+                    and named.label == "GPE"
+                    and named.actor.country
+                ):
                     country = named.actor.country
         return role, country
 
@@ -266,21 +316,39 @@ class Linker:
             for c in tok.children:  # adjectives and complements, not relative clauses
                 if c.i > tok.i and c.dep_ in ("amod", "nmod", "compound") and c.i - tok.i <= 5:
                     end_tok = max(end_tok, max(c.subtree, key=lambda t: t.i), key=lambda t: t.i)
+            after = doc[end_tok.i + 1] if end_tok.i + 1 < len(doc) else None
+            if after is not None and after.pos_ == "PROPN" and after.ent_type_ in ("PER", "PERSON"):
+                continue  # "le président finlandais Alexander Stubb": the name follows
             start, end = start_tok.idx, end_tok.idx + len(end_tok.text)
             if any(s <= tok.idx < e for s, e in taken):
                 continue  # the noun is already part of a name, title or force
             inside = {m.key for m in mentions if start <= m.start and m.end <= end}
             # "la porte-parole de l'OTAN": someone of that body, not the last official named
             owners = {
-                m.actor.country or m.actor.code for m in mentions
-                if start <= m.start and m.end <= end and m.actor is not None and not m.is_person
+                m.actor.country or m.actor.code
+                for m in mentions
+                if start <= m.start
+                and m.end <= end
+                and m.actor is not None
+                and not m.is_person
                 and m.kind not in ("adjective", "demonym")  # "d'origine russe" says no employer
+            }
+            # "le président finlandais": a nationality adjective on the noun itself says
+            # whose (unlike "d'origine russe", a complement, which says where from).
+            nationality = {
+                m.actor.country
+                for m in mentions
+                if m.kind in ("adjective", "demonym")
+                and m.actor is not None
+                and any(c.dep_ == "amod" and c.idx == m.start for c in tok.children)
             }
             antecedent = None
             for p in reversed(people):
                 if p.start >= start or p.key in inside:
                     continue
                 if owners and not relation and (p.actor is None or p.actor.country not in owners):
+                    continue
+                if nationality and (p.actor is None or p.actor.country not in nationality):
                     continue
                 if role is not None and not relation:
                     if p.actor and p.actor.role == role:
@@ -289,7 +357,13 @@ class Linker:
                     continue
                 antecedent = p
                 break
-            if antecedent is None and role is not None and not relation and not owners:
+            if (
+                antecedent is None
+                and role is not None
+                and not relation
+                and not owners
+                and not nationality
+            ):
                 # No person of that role named yet: the most recent unknown person
                 # (the gazetteer's people carry their main role only).
                 for p in reversed(people):
@@ -299,7 +373,18 @@ class Linker:
             if antecedent is None:
                 continue
             text = doc.text[start:end]
-            out.append(Mention(start, end, text, "PER", antecedent.actor, antecedent.key, "description", antecedent.gender))
+            out.append(
+                Mention(
+                    start,
+                    end,
+                    text,
+                    "PER",
+                    antecedent.actor,
+                    antecedent.key,
+                    "description",
+                    antecedent.gender,
+                )
+            )
             taken.append((start, end))
         return out
 
@@ -329,7 +414,9 @@ def _case_ok(text: str, rule: str, kind: str, sentence_start: bool = False) -> b
             return True
         # "Otan", "Onu": French and British styles write acronyms as names; two-letter
         # ones ("Us", "Un") and sentence starts stay ambiguous.
-        return len(letters) >= 3 and text[:1].isupper() and text[1:].islower() and not sentence_start
+        return (
+            len(letters) >= 3 and text[:1].isupper() and text[1:].islower() and not sentence_start
+        )
     if rule == "title" and kind not in ("adjective", "demonym"):
         return text[:1].isupper() or text[:1].isdigit()
     return True
@@ -356,7 +443,9 @@ def _person_like(span: Any) -> bool:
     tok = span[0]
     if tok.pos_ == "NOUN" or (tok.text.isupper() and len(tok.text) > 1):
         return False
-    return not (tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and tok.head.pos_ == "NOUN")
+    return not (
+        tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and tok.head.pos_ == "NOUN"
+    )
 
 
 def _trim_name(ent: Any) -> Any:

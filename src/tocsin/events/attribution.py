@@ -134,6 +134,49 @@ DENIAL_VERBS = {
 }
 
 
+def _gloss(sent: Any, ctx: Context) -> int | None:
+    """Token index of the comma opening the reporter's comment on the clause before it
+    (", une affirmation que…", ", ce que Moscou dément", ", a claim Hezbollah denied")."""
+    from ..quotes.lexicon import cues_for
+
+    qcues = cues_for(ctx.lex.lang)
+    glosses = qcues.glosses if qcues is not None else frozenset()
+    toks = list(sent)
+    for k, t in enumerate(toks[:-2]):
+        if t.text != ",":
+            continue
+        a, b = fold(toks[k + 1].text), fold(toks[k + 2].text)
+        if (a == "ce" and b in ("que", "qu'")) or (
+            a in ("une", "un", "cette", "a", "an", "the") and b in glosses
+        ):
+            return t.i
+    return None
+
+
+def _gloss_disputer(sent: Any, gloss: int, cues: set[str], ctx: Context) -> Actor | None:
+    """Who, in the comment after `gloss`, denies or calls baseless what came before."""
+    after = [t for t in sent if t.i > gloss]
+    for t in after:
+        if t.pos_ == "VERB" and fold(t.lemma_) in DENIAL_VERBS:
+            found = phrase_actors(A.subject_tokens(t)[0], ctx)
+            if found:
+                return found[0].actor
+    text = " ".join(fold(t.text) for t in after)
+    for cue in cues:
+        if cue and f" {cue} " in f" {text} ":
+            first = next(t for t in after if fold(t.text) == cue.split()[0])
+            q = _quote_at(first.idx, ctx.quotes)
+            if q is not None and q.speaker is not None:
+                return _speaker_actor(q)
+            for t in after:  # the subject of the comment's verb
+                if t.dep_ in A.SUBJ:
+                    found = phrase_actors([t], ctx)
+                    if found:
+                        return found[0].actor
+            return JOURNALIST
+    return None
+
+
 def disputed(tok: Any, ctx: Context) -> Actor | None:
     """Who contests the event: the journalist ("sans fondement", "without evidence"),
     a speaker whose quote says so, or someone who denies it."""
@@ -141,6 +184,16 @@ def disputed(tok: Any, ctx: Context) -> Actor | None:
     sent = tok.sent
     words = [fold(x.text) for x in sent]
     above = {tok.i} | {a.i for a in tok.ancestors}
+    gloss = _gloss(sent, ctx)
+    if gloss is not None:
+        if tok.i < gloss:
+            # "…avaient libéré le village, une affirmation que l'état-major a qualifiée
+            # de « sans fondement »": the comment after the comma disputes this clause.
+            found = _gloss_disputer(sent, gloss, cues, ctx)
+            if found is not None:
+                return found
+        else:
+            return None  # the comment itself is not disputed by its own words
     for cue in cues:
         parts = cue.split()
         n = len(parts)

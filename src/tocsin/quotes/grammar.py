@@ -304,6 +304,20 @@ def speaker_ref(subj: Token, cues: Cues, stop: int | None = None) -> SpeakerRef 
         name = _apposed_name(doc, subj.i + 1, min(right + 6, limit, len(doc)))
         if name is not None:
             core.update(range(name[0], name[1]))
+    if subj.pos_ == "NOUN":
+        # "Le président finlandais Alexander Stubb a jugé": the parser may hang the name
+        # on the verb as a second subject, right after the title's phrase.
+        k = max(t.i for t in subj.subtree) + 1
+        if (
+            k < limit
+            and doc[k].ent_type_ in ("PER", "PERSON")
+            and doc[k].ent_iob_ == "B"
+            and doc[k].head.i in (subj.head.i, subj.i)
+        ):
+            core.add(k)
+            while k + 1 < limit and doc[k + 1].ent_iob_ == "I":
+                k += 1
+                core.add(k)
     if subj.ent_type_ in ("PER", "PERSON"):
         k = subj.i
         while k > 0 and doc[k].ent_iob_ == "I" and doc[k - 1].ent_type_ == subj.ent_type_:

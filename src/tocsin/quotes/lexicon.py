@@ -40,6 +40,9 @@ class Cues:
     outlet_phrases: frozenset[tuple[str, ...]] = frozenset()
     person_nouns: frozenset[str] = frozenset()
     relation_nouns: frozenset[str] = frozenset()
+    # Nouns by which the reporter comments on what was just reported (", une affirmation
+    # que Kiev dément", ", a claim Hezbollah denied"): the reported words end before them.
+    glosses: frozenset[str] = frozenset()
 
     def is_cue(self, lemma: str) -> bool:
         return fold(lemma) in self.verbs
@@ -101,6 +104,7 @@ def cues_for(lang: str | None) -> Cues | None:
         outlet_phrases=frozenset(outlet_phrases),
         person_nouns=_nouns(lang, "roles.tsv") | _nouns(lang, "relations.tsv"),
         relation_nouns=_nouns(lang, "relations.tsv"),
+        glosses=frozenset(words("glosses", data.get("glosses"))),
     )
 
 

@@ -163,6 +163,9 @@ def _clip(layout: Layout, cues: Cues, first: Any, sent_end: int, directs: list[C
             if prev is not None and (prev.pos_ == "CCONJ" or prev.text in (",", ";") + DASHES):
                 end = min(end, prev.idx)
                 break
+    gloss = _gloss_at(toks, cues, end)
+    if gloss is not None:
+        end = min(end, gloss)
     for c in directs:
         if first.idx < c.start < end:
             end = c.start - 1
@@ -177,6 +180,26 @@ def _clip(layout: Layout, cues: Cues, first: Any, sent_end: int, directs: list[C
     if tail is not None and len(tail) > 1 and tail[-1].pos_ in ("CCONJ", "SCONJ"):
         end = tail[-2].idx + len(tail[-2].text)
     return end
+
+
+def _gloss_at(toks: list[Any], cues: Cues, end: int) -> int | None:
+    """Where the reporter's comment on the reported words begins: a comma, then "ce
+    que/qu'", or a determiner and a gloss noun ("une affirmation que…", "a claim
+    Hezbollah denied", "an allegation rejected by Kyiv")."""
+    for k, t in enumerate(toks[:-2]):
+        if t.idx >= end:
+            break
+        if t.text != ",":
+            continue
+        nxt = [fold(x.text) for x in toks[k + 1 : k + 4]]
+        if nxt[:2] in (["ce", "que"], ["ce", "qu'"]) or (
+            nxt[0] in GLOSS_DETERMINERS and len(nxt) > 1 and nxt[1] in cues.glosses
+        ):
+            return t.idx
+    return None
+
+
+GLOSS_DETERMINERS = {"une", "un", "cette", "ce", "a", "an", "the", "which", "what"}
 
 
 def _open_mark_at(text: str, start: int, end: int) -> bool:

@@ -216,14 +216,29 @@ class Resolver:
         return None
 
     def _named_later(self, ref: SpeakerRef, later: list[Candidate]) -> Known | None:
+        """ "…, a averti un ancien conseiller du Kremlin" in a lead, named further on;
+        never for a plural ("des sources militaires") and only someone of the country a
+        nationality adjective of the description names ("ukrainiennes": not a Russian)."""
+        if self._plural(ref):
+            return None
+        countries = {
+            n.actor.country
+            for n in self.named
+            if n.kind in ("adjective", "demonym")
+            and n.actor is not None
+            and ref.start <= n.start < ref.end
+        }
         par = self.layout.par_index
         for d in later:
             if par(d.start) - par(ref.start) > CATAPHORA_PARAGRAPHS:
                 break
             if d.ref is not None and d.ref.kind == "name":
                 known = self._named(d.ref)
-                if known.person:
-                    return known
+                if not known.person:
+                    continue
+                if countries and (known.actor is None or known.actor.country not in countries):
+                    continue
+                return known
         return None
 
     def _recent_speaker(self, pos: int) -> Known | None:
