@@ -382,6 +382,22 @@ def test_the_object_of_a_reaction_is_not_the_reactors_event(pipe):
     assert code(one(art, evs, "threats").source) == "RUS"
 
 
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        (
+            "Russian troops shelled Kharkiv overnight, a claim that could not be independently verified.",
+            "shelled",
+            "alleged",
+        ),
+        ("Russian forces will likely launch a new offensive.", "launch", "hypothetical"),
+    ],
+)
+def test_unverified_and_likely(pipe, text, word, expected):
+    art, evs = events_of(pipe, text, "en")
+    assert one(art, evs, word).modality == expected
+
+
 def test_a_role_noun_with_a_country_is_that_countrys_agent(pipe):
     art, evs = events_of(pipe, "Russian officials accused Ukraine of sabotage.", "en")
     e = one(art, evs, "accused")

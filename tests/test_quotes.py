@@ -549,3 +549,24 @@ def test_reported_words_end_before_the_reporters_gloss(pipe, text, lang, content
         assert partial.speaker.actor is not None and partial.speaker.actor.country == "UKR"
     events = [e for e in art.events if e.disputed_by is not None]
     assert events, "the glossed claim is disputed"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        (
+            "WASHINGTON (Reuters) - The United States will send new aid to Ukraine, U.S. officials said on Wednesday.",
+            "en",
+        ),
+        ("KYIV, May 29 (AP) — Russian forces shelled the city overnight, officials said.", "en"),
+        (
+            "MOSCOU, 12 mars (AFP) - La Russie va renforcer sa frontière, a indiqué le ministère.",
+            "fr",
+        ),
+    ],
+)
+def test_reported_words_leave_out_the_wire_dateline(pipe, text, lang):
+    qs = quotes(pipe, text, lang)
+    assert qs and not any(q.text.startswith(("WASHINGTON", "KYIV", "MOSCOU")) for q in qs), [
+        q.text for q in qs
+    ]

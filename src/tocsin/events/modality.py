@@ -219,6 +219,22 @@ def modality(tok: Any, lex: Lexicon, in_quote: bool, depth: int = 0) -> str:
     return modality(head, lex, in_quote, depth + 1)
 
 
+def _unverified_after(tok: Any, hedges: set[str]) -> bool:
+    """A multi-word hedge later in the sentence that bears on what came before it ("…,
+    though the claim could not be independently verified", "…, ce qui n'a pas pu être
+    vérifié"): it starts a clause of its own after the trigger."""
+    sent = tok.sent
+    after = " ".join(_norm_token(t.text) for t in sent if t.i > tok.i)
+    if not after:
+        return False
+    return any(
+        " " in cue
+        and " ".join(_norm_token(w) for w in cue.split()) in after
+        and any(w in cue for w in ("verif", "vérifi", "confirm"))
+        for cue in hedges
+    )
+
+
 def _norm_token(text: str) -> str:
     word = fold(text)
     return {
@@ -341,6 +357,11 @@ def _own_modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
     head_words = {fold(x.text) for x in chain[-1].children}
     # Each link of the chain may mark the event; a conditional or modal anywhere
     # ("pourrait envisager de livrer") outweighs a future or plan below or above it.
+    hypo = cues.get("hypothetical", set())
+    if any(c.dep_ == "advmod" and fold(c.text) in hypo for x in chain for c in x.children):
+        return (
+            "hypothetical"  # "will likely launch", "va probablement lancer": a guess, however sure
+        )
     marks = [_link_modality(x, tok, lex, in_quote) for x in chain]
     for wanted in ("alleged", "hypothetical", "future"):
         if wanted in marks:
@@ -355,6 +376,8 @@ def _own_modality(tok: Any, lex: Lexicon, in_quote: bool) -> str:
         return "hypothetical"
     if (subtree_words | head_words) & hedges:
         return "alleged"
+    if _unverified_after(tok, hedges):
+        return "alleged"  # "…, though the claim could not be independently verified"
     if any(
         fold(c.lemma_) in ("say", "believe", "report", "dire", "croire") and c.dep_ in ("auxpass",)
         for c in tok.children

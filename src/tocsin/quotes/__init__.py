@@ -11,6 +11,7 @@ See docs/quotes.md.
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..record import Quote, Span
@@ -49,11 +50,28 @@ def find_quotes(
     phrases = according_to(layout, cues, directs)
     sources = [c for c in phrases if c.kind == "source"]
     reported = _onto_direct(reported, directs)
+    for c in reported:
+        c.start = _after_dateline(text, c.start, c.end)
     cands = sorted(quoted + reported, key=lambda c: (c.start, c.end))
     attribute_partials(layout, cues, cands, sources)
     _outlets(layout, cands, [c for c in phrases if c.kind == "outlet"])
     Resolver(layout, cues, mentions, cands).resolve_all(cands)
     return [_quote(text, c, f"{id_prefix}{n}") for n, c in enumerate(cands)]
+
+
+# A wire dateline opening a paragraph: "WASHINGTON (Reuters) -", "KYIV, May 29 (AP) —",
+# "MOSCOU, 12 mars (AFP) -". Written here: it is a layout convention, not language.
+DATELINE = re.compile(
+    r"[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{1,40}(?:,[^()\n]{1,40})?\s*\([^()\n]{1,30}\)\s*[-–—]+\s*"
+)
+
+
+def _after_dateline(text: str, start: int, end: int) -> int:
+    """Reported words that start a paragraph start after its dateline."""
+    if start > 0 and text[start - 1] != "\n":
+        return start
+    m = DATELINE.match(text, start, end)
+    return m.end() if m else start
 
 
 def _onto_direct(reported: list[Candidate], directs: list[Candidate]) -> list[Candidate]:
