@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -84,6 +85,23 @@ def _articles_in(url: str) -> int:
             return int(conn.execute(text("SELECT count(*) FROM articles")).scalar() or 0)
     except SQLAlchemyError:
         return 0  # not created yet
+    finally:
+        engine.dispose()
+
+
+def _runs_in(url: str) -> list[dict]:
+    """The ingest_runs rows, oldest first."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    engine = create_engine(parsed)
+    try:
+        with engine.connect() as conn:
+            query = text("SELECT * FROM ingest_runs ORDER BY started_at")
+            return [dict(r._mapping) for r in conn.execute(query)]
     finally:
         engine.dispose()
 
@@ -166,6 +184,11 @@ def test_sigkill_mid_run_then_rerun_equals_a_clean_run(db_url, tmp_path, request
     _wait_for_backends_to_end(db_url)
     killed_at = _articles_in(db_url)
     assert 2 <= killed_at < total, "the kill must land part-way through"
+    # The killed run could not close itself, but it says who ran it and when it last beat.
+    (killed,) = _runs_in(db_url)
+    assert killed["status"] == "running" and killed["finished_at"] is None
+    assert (killed["pid"], killed["host"]) == (proc.pid, socket.gethostname())
+    assert killed["heartbeat_at"] is not None and killed["read"] >= 1
 
     # The same command again, and a clean run into an empty database, side by side.
     clean_url = fresh_url(db_url, tmp_path, request, "clean.db")
@@ -176,6 +199,13 @@ def test_sigkill_mid_run_then_rerun_equals_a_clean_run(db_url, tmp_path, request
     assert clean["new"] == counts(clean_url)["articles"]
     assert dump(db_url) == dump(clean_url)
     assert ingest(str(corpus), "--db", db_url)["new"] == 0
+    # The rerun found the killed run's process gone and closed it as interrupted.
+    statuses = {r["id"]: r["status"] for r in _runs_in(db_url)}
+    assert statuses.pop(killed["id"]) == "interrupted"
+    assert set(statuses.values()) == {"done"}
+    with store.open(db_url) as db:
+        assert db.runs()[-1]["id"] == killed["id"]
+        assert db.runs()[-1]["finished_at"] is not None
 
 
 # -- directories and manifests, JSON Lines, bad sources -------------------------------------------

@@ -196,3 +196,79 @@ def test_bad_database_urls_are_one_line(tmp_path):
     missing = CliRunner().invoke(cli, ["search", "x", "--db", f"sqlite:///{tmp_path}/no/dir/t.db"])
     assert missing.exit_code == 1 and "does not exist" in missing.output
     assert len(missing.output.strip().splitlines()) == 1
+
+
+def test_dead_runs_are_marked_interrupted(db_url):
+    """Runs left `running`: on this host, judged by their process; elsewhere (or from
+    before runs recorded a pid), by their heartbeat's age."""
+    import datetime as dt
+    import os
+    import socket
+
+    from tocsin.store.runs import STALE_AFTER
+    from tocsin.store.schema import ingest_runs
+
+    now = dt.datetime.now(dt.UTC)
+    old = now - STALE_AFTER - dt.timedelta(minutes=5)
+    here = socket.gethostname()
+    # This test process's parent started before `now` and is alive: a live run.
+    parent = os.getppid()
+    rows = {
+        "alive-here": {"host": here, "pid": parent, "started_at": now, "heartbeat_at": old},
+        # The pid of a process that started after the run: the run's process is gone
+        # (read from /proc for another process, from the module's load for this one).
+        "ppid-reused": {
+            "host": here,
+            "pid": parent,
+            "started_at": now - dt.timedelta(days=30),
+            "heartbeat_at": now,
+        },
+        "pid-reused": {
+            "host": here,
+            "pid": os.getpid(),
+            "started_at": now - dt.timedelta(days=30),
+            "heartbeat_at": now,
+        },
+        "fresh-elsewhere": {"host": "elsewhere", "pid": 1, "started_at": old, "heartbeat_at": now},
+        "stale-elsewhere": {"host": "elsewhere", "pid": 1, "started_at": old, "heartbeat_at": old},
+        "no-pid-old": {"host": None, "pid": None, "started_at": old, "heartbeat_at": None},
+        "no-pid-new": {"host": None, "pid": None, "started_at": now, "heartbeat_at": None},
+    }
+    with store.open(db_url) as db:
+        with db.engine.begin() as conn:
+            for run_id, values in rows.items():
+                conn.execute(
+                    ingest_runs.insert().values(
+                        id=run_id,
+                        status="running",
+                        sources=["x"],
+                        read=0,
+                        new=0,
+                        duplicates=0,
+                        failed=0,
+                        skipped=0,
+                        **values,
+                    )
+                )
+        mine = db.start_run(["y"])  # starting a run closes the dead ones
+        status = {r["id"]: r["status"] for r in db.runs()}
+        assert status == {
+            "alive-here": "running",
+            "ppid-reused": "interrupted",
+            "pid-reused": "interrupted",
+            "fresh-elsewhere": "running",
+            "stale-elsewhere": "interrupted",
+            "no-pid-old": "interrupted",
+            "no-pid-new": "running",
+            mine: "running",
+        }
+        stale = next(r for r in db.runs() if r["id"] == "stale-elsewhere")
+        assert stale["finished_at"] is not None  # its last heartbeat
+        # A run marked dead by mistake that beats again is running again; done stays done.
+        assert db.heartbeat("stale-elsewhere", {"read": 3})
+        db.finish_run(mine, {"read": 1, "new": 1})
+        assert not db.close_dead_runs()
+        after = {r["id"]: r for r in db.runs()}
+        assert after["stale-elsewhere"]["status"] == "running"
+        assert after["stale-elsewhere"]["read"] == 3
+        assert (after[mine]["status"], after[mine]["pid"]) == ("done", os.getpid())

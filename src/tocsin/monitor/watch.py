@@ -489,6 +489,8 @@ class Watcher:
                 db.record_failure(item.source, item.reason, self._ensure_run())
             else:
                 self._store(item, fingerprint(item), result)
+            if self._run_id is not None:
+                db.heartbeat(self._run_id, self._counts)
             if self.stopping:
                 result.status = "interrupted"
                 return result

@@ -197,6 +197,11 @@ ingest_runs = Table(
     Column("duplicates", Integer, nullable=False, default=0),
     Column("failed", Integer, nullable=False, default=0),
     Column("skipped", Integer, nullable=False, default=0),
+    # Who runs it and its last sign of life: a run left `running` by a killed process
+    # is told from a live one by these (tocsin.store.runs).
+    Column("host", Text),
+    Column("pid", Integer),
+    Column("heartbeat_at", DateTime(timezone=True)),
 )
 
 failures = Table(
