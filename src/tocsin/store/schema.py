@@ -2,7 +2,8 @@
 
 The migrations under migrations/versions/ create exactly these (a test compares
 them); full-text search lives outside this metadata because it is dialect-specific:
-an FTS5 table on SQLite, a generated tsvector column with a GIN index on PostgreSQL.
+an FTS5 table on SQLite, a generated tsvector column with a GIN index on PostgreSQL
+(text search configuration `tocsin_search`: 'simple' without accents).
 """
 
 from __future__ import annotations
