@@ -423,6 +423,63 @@ def test_rss_feed_over_http_entries_fetched_under_the_guard(db_url, tmp_path):
     assert rows["Linked entry"]["url"] == f"{base}/a/2"
 
 
+def test_feed_entries_one_loop_for_ingest_and_watch(tmp_path):
+    """The entry loop `tocsin ingest` (read_feed) and `tocsin watch` share: relative links
+    resolved, full text kept, pages fetched under the guard unless already stored."""
+    from tocsin.errors import TocsinError
+    from tocsin.ingest import RawDocument, web
+    from tocsin.ingest.feeds import feed_entries, read_feed
+    from tocsin.monitor.watch import entries
+
+    (_, full), (_, linked) = _texts(2)
+    page = f"<html><body><article><p>{linked}</p></article></body></html>".encode()
+    routes = {"/a/2": static(page)}
+    body = "".join(f"<p>{p}</p>" for p in full.splitlines() if p.strip())
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+<item><title>Full</title><link>/a/1</link><description><![CDATA[{body}]]></description></item>
+<item><title>Linked</title><link>/a/2</link><description>Teaser.</description></item>
+<item><title>Bad link</title><link>ftp://files.example/x</link><description>x</description></item>
+<item><title>No link</title><guid isPermaLink="false">urn:n</guid><description>x</description></item>
+</channel></rss>""".encode()
+    with LocalServer(routes) as server:
+        feed = server.url("/feed.xml")
+        options = web.FetchOptions(allow_private=True)
+
+        def names(items):
+            return [i if isinstance(i, str) else i.source for i in items]
+
+        ingested = list(read_feed(feed, rss, options, base_url=feed))
+        assert names(ingested) == [
+            f"{feed}#1",
+            server.url("/a/2"),
+            f"{feed}#3",
+            f"{feed}#4",
+        ]
+        assert isinstance(ingested[0], RawDocument) and ingested[0].url == server.url("/a/1")
+        assert ingested[1].title == "Linked" and ingested[1].outlet == "Wire"
+        assert [type(i).__name__ for i in ingested[2:]] == ["InputError", "InputError"]
+        assert server.hits.count("/a/2") == 1 and "/a/1" not in server.hits
+
+        stored = {server.url("/a/2")}
+        watched = list(entries(feed, rss, options, stored.__contains__))
+        assert names(watched) == [
+            server.url("/a/1"),
+            server.url("/a/2"),
+            "ftp://files.example/x",
+            f"{feed}#urn:n",
+        ]
+        assert watched[1] == server.url("/a/2")  # stored: handed back, not fetched again
+        assert server.hits.count("/a/2") == 1
+        assert all(isinstance(i, TocsinError) for i in watched[2:])
+
+    empty = b'<?xml version="1.0"?><rss version="2.0"><channel><title>E</title></channel></rss>'
+    assert list(feed_entries("empty.xml", empty, options)) == []  # watch: nothing new
+    (error,) = read_feed("empty.xml", empty, options)  # ingest: the user expected articles
+    assert error.reason == "a feed without entries"
+    (error,) = feed_entries("junk.xml", b"\x00 not xml <<", options)
+    assert error.reason.startswith("not a feed")
+
+
 def test_opml_lists_remote_and_local_feeds(db_url, tmp_path):
     routes, full, _ = _served_feed(tmp_path)
     with LocalServer(routes) as server:
