@@ -79,6 +79,15 @@ def test_gdelt_has_the_61_columns_in_order(filled, tmp_path):
         "55.7500",
         "4",
     )
+    # GDELT's geography uses FIPS 10-4 (Russia RS, Belarus BO); its actors, CAMEO/ISO3.
+    assert row["ActionGeo_CountryCode"] == "RS"
+    places = dict(zip(frame["ActionGeo_FullName"], frame["ActionGeo_CountryCode"], strict=True))
+    assert {k: places[k] for k in ("Moscow", "Belgorod", "Minsk")} == {
+        "Moscow": "RS",
+        "Belgorod": "RS",
+        "Minsk": "BO",
+    }
+    assert set(frame["Actor2CountryCode"]) >= {"UKR"}
     assert row["SOURCEURL"] == "https://news.example/putin" and len(row["DATEADDED"]) == 14
     nato = frame[frame["Actor1Code"] == "NATO"].iloc[0]
     assert (nato["Actor1CountryCode"], nato["Actor1KnownGroupCode"]) == ("", "NATO")
@@ -87,6 +96,21 @@ def test_gdelt_has_the_61_columns_in_order(filled, tmp_path):
     assert set(threat["NumArticles"]) == {"2"} and set(threat["NumSources"]) == {"3"}
     assert set(threat["NumMentions"]) == {"3"}
     assert frame["GlobalEventID"].is_unique
+
+
+def test_fips_codes_come_from_geonames():
+    from tocsin.export.gdelt import fips_country
+
+    assert [fips_country(c) for c in ("UKR", "RUS", "BLR", "GBR", "DEU", "FRA", "USA")] == [
+        "UP",
+        "RS",
+        "BO",
+        "UK",
+        "GM",
+        "FR",
+        "US",
+    ]
+    assert fips_country(None) == fips_country("") == fips_country("NATO") == ""
 
 
 def test_plover_records(filled, tmp_path):

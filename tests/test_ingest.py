@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -84,6 +85,23 @@ def _articles_in(url: str) -> int:
             return int(conn.execute(text("SELECT count(*) FROM articles")).scalar() or 0)
     except SQLAlchemyError:
         return 0  # not created yet
+    finally:
+        engine.dispose()
+
+
+def _runs_in(url: str) -> list[dict]:
+    """The ingest_runs rows, oldest first."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    engine = create_engine(parsed)
+    try:
+        with engine.connect() as conn:
+            query = text("SELECT * FROM ingest_runs ORDER BY started_at")
+            return [dict(r._mapping) for r in conn.execute(query)]
     finally:
         engine.dispose()
 
@@ -166,6 +184,11 @@ def test_sigkill_mid_run_then_rerun_equals_a_clean_run(db_url, tmp_path, request
     _wait_for_backends_to_end(db_url)
     killed_at = _articles_in(db_url)
     assert 2 <= killed_at < total, "the kill must land part-way through"
+    # The killed run could not close itself, but it says who ran it and when it last beat.
+    (killed,) = _runs_in(db_url)
+    assert killed["status"] == "running" and killed["finished_at"] is None
+    assert (killed["pid"], killed["host"]) == (proc.pid, socket.gethostname())
+    assert killed["heartbeat_at"] is not None and killed["read"] >= 1
 
     # The same command again, and a clean run into an empty database, side by side.
     clean_url = fresh_url(db_url, tmp_path, request, "clean.db")
@@ -176,6 +199,13 @@ def test_sigkill_mid_run_then_rerun_equals_a_clean_run(db_url, tmp_path, request
     assert clean["new"] == counts(clean_url)["articles"]
     assert dump(db_url) == dump(clean_url)
     assert ingest(str(corpus), "--db", db_url)["new"] == 0
+    # The rerun found the killed run's process gone and closed it as interrupted.
+    statuses = {r["id"]: r["status"] for r in _runs_in(db_url)}
+    assert statuses.pop(killed["id"]) == "interrupted"
+    assert set(statuses.values()) == {"done"}
+    with store.open(db_url) as db:
+        assert db.runs()[-1]["id"] == killed["id"]
+        assert db.runs()[-1]["finished_at"] is not None
 
 
 # -- directories and manifests, JSON Lines, bad sources -------------------------------------------
@@ -391,6 +421,63 @@ def test_rss_feed_over_http_entries_fetched_under_the_guard(db_url, tmp_path):
     assert (entry["url"], entry["outlet"]) == (f"{base}/a/1", "Test Wire")
     assert entry["published"].startswith("2024-03-11")
     assert rows["Linked entry"]["url"] == f"{base}/a/2"
+
+
+def test_feed_entries_one_loop_for_ingest_and_watch(tmp_path):
+    """The entry loop `tocsin ingest` (read_feed) and `tocsin watch` share: relative links
+    resolved, full text kept, pages fetched under the guard unless already stored."""
+    from tocsin.errors import TocsinError
+    from tocsin.ingest import RawDocument, web
+    from tocsin.ingest.feeds import feed_entries, read_feed
+    from tocsin.monitor.watch import entries
+
+    (_, full), (_, linked) = _texts(2)
+    page = f"<html><body><article><p>{linked}</p></article></body></html>".encode()
+    routes = {"/a/2": static(page)}
+    body = "".join(f"<p>{p}</p>" for p in full.splitlines() if p.strip())
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+<item><title>Full</title><link>/a/1</link><description><![CDATA[{body}]]></description></item>
+<item><title>Linked</title><link>/a/2</link><description>Teaser.</description></item>
+<item><title>Bad link</title><link>ftp://files.example/x</link><description>x</description></item>
+<item><title>No link</title><guid isPermaLink="false">urn:n</guid><description>x</description></item>
+</channel></rss>""".encode()
+    with LocalServer(routes) as server:
+        feed = server.url("/feed.xml")
+        options = web.FetchOptions(allow_private=True)
+
+        def names(items):
+            return [i if isinstance(i, str) else i.source for i in items]
+
+        ingested = list(read_feed(feed, rss, options, base_url=feed))
+        assert names(ingested) == [
+            f"{feed}#1",
+            server.url("/a/2"),
+            f"{feed}#3",
+            f"{feed}#4",
+        ]
+        assert isinstance(ingested[0], RawDocument) and ingested[0].url == server.url("/a/1")
+        assert ingested[1].title == "Linked" and ingested[1].outlet == "Wire"
+        assert [type(i).__name__ for i in ingested[2:]] == ["InputError", "InputError"]
+        assert server.hits.count("/a/2") == 1 and "/a/1" not in server.hits
+
+        stored = {server.url("/a/2")}
+        watched = list(entries(feed, rss, options, stored.__contains__))
+        assert names(watched) == [
+            server.url("/a/1"),
+            server.url("/a/2"),
+            "ftp://files.example/x",
+            f"{feed}#urn:n",
+        ]
+        assert watched[1] == server.url("/a/2")  # stored: handed back, not fetched again
+        assert server.hits.count("/a/2") == 1
+        assert all(isinstance(i, TocsinError) for i in watched[2:])
+
+    empty = b'<?xml version="1.0"?><rss version="2.0"><channel><title>E</title></channel></rss>'
+    assert list(feed_entries("empty.xml", empty, options)) == []  # watch: nothing new
+    (error,) = read_feed("empty.xml", empty, options)  # ingest: the user expected articles
+    assert error.reason == "a feed without entries"
+    (error,) = feed_entries("junk.xml", b"\x00 not xml <<", options)
+    assert error.reason.startswith("not a feed")
 
 
 def test_opml_lists_remote_and_local_feeds(db_url, tmp_path):

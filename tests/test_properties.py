@@ -52,3 +52,25 @@ def test_cleanup_keeps_offsets_consistent(text):
     for start, end in find_pull_quotes(body):
         assert 0 <= start < end <= len(body)
     assert "\n\n\n" not in body
+
+
+feed_like = news_like.map(
+    lambda t: (
+        f"<rss><channel><item><description>{t}</description><link>{t}</link></item>"
+        "</channel></rss>"
+    ).encode()
+)
+
+
+@SETTINGS
+@given(st.one_of(st.binary(max_size=600), feed_like))
+def test_any_bytes_as_a_feed_give_entries_or_clean_errors(data):
+    from tocsin.ingest import RawDocument, web
+    from tocsin.ingest.feeds import feed_entries
+
+    # Every link counts as stored: nothing is fetched, whatever the bytes say.
+    for item in feed_entries("fuzz.xml", data, web.FetchOptions(), stored=lambda url: True):
+        if isinstance(item, TocsinError):
+            assert item.reason and "\n" not in item.reason
+        else:
+            assert isinstance(item, (RawDocument, str))

@@ -196,3 +196,194 @@ def test_bad_database_urls_are_one_line(tmp_path):
     missing = CliRunner().invoke(cli, ["search", "x", "--db", f"sqlite:///{tmp_path}/no/dir/t.db"])
     assert missing.exit_code == 1 and "does not exist" in missing.output
     assert len(missing.output.strip().splitlines()) == 1
+
+
+def test_dead_runs_are_marked_interrupted(db_url):
+    """Runs left `running`: on this host, judged by their process; elsewhere (or from
+    before runs recorded a pid), by their heartbeat's age."""
+    import datetime as dt
+    import os
+    import socket
+
+    from tocsin.store.runs import STALE_AFTER
+    from tocsin.store.schema import ingest_runs
+
+    now = dt.datetime.now(dt.UTC)
+    old = now - STALE_AFTER - dt.timedelta(minutes=5)
+    here = socket.gethostname()
+    # This test process's parent started before `now` and is alive: a live run.
+    parent = os.getppid()
+    rows = {
+        "alive-here": {"host": here, "pid": parent, "started_at": now, "heartbeat_at": old},
+        # The pid of a process that started after the run: the run's process is gone
+        # (read from /proc for another process, from the module's load for this one).
+        "ppid-reused": {
+            "host": here,
+            "pid": parent,
+            "started_at": now - dt.timedelta(days=30),
+            "heartbeat_at": now,
+        },
+        "pid-reused": {
+            "host": here,
+            "pid": os.getpid(),
+            "started_at": now - dt.timedelta(days=30),
+            "heartbeat_at": now,
+        },
+        "fresh-elsewhere": {"host": "elsewhere", "pid": 1, "started_at": old, "heartbeat_at": now},
+        "stale-elsewhere": {"host": "elsewhere", "pid": 1, "started_at": old, "heartbeat_at": old},
+        "no-pid-old": {"host": None, "pid": None, "started_at": old, "heartbeat_at": None},
+        "no-pid-new": {"host": None, "pid": None, "started_at": now, "heartbeat_at": None},
+    }
+    with store.open(db_url) as db:
+        with db.engine.begin() as conn:
+            for run_id, values in rows.items():
+                conn.execute(
+                    ingest_runs.insert().values(
+                        id=run_id,
+                        status="running",
+                        sources=["x"],
+                        read=0,
+                        new=0,
+                        duplicates=0,
+                        failed=0,
+                        skipped=0,
+                        **values,
+                    )
+                )
+        mine = db.start_run(["y"])  # starting a run closes the dead ones
+        status = {r["id"]: r["status"] for r in db.runs()}
+        assert status == {
+            "alive-here": "running",
+            "ppid-reused": "interrupted",
+            "pid-reused": "interrupted",
+            "fresh-elsewhere": "running",
+            "stale-elsewhere": "interrupted",
+            "no-pid-old": "interrupted",
+            "no-pid-new": "running",
+            mine: "running",
+        }
+        stale = next(r for r in db.runs() if r["id"] == "stale-elsewhere")
+        assert stale["finished_at"] is not None  # its last heartbeat
+        # A run marked dead by mistake that beats again is running again; done stays done.
+        assert db.heartbeat("stale-elsewhere", {"read": 3})
+        db.finish_run(mine, {"read": 1, "new": 1})
+        assert not db.close_dead_runs()
+        after = {r["id"]: r for r in db.runs()}
+        assert after["stale-elsewhere"]["status"] == "running"
+        assert after["stale-elsewhere"]["read"] == 3
+        assert (after[mine]["status"], after[mine]["pid"]) == ("done", os.getpid())
+
+
+def _accented_articles():
+    accented = article(
+        "Volodymyr Zélensky a rencontré à Kyiv le ministre de la Biélorussie.",
+        url="https://fr.example/zelensky",
+        language="fr",
+        title="Zélensky à Kyiv",
+    )
+    plain = article(
+        "Officials in Bielorussie said Zelensky would not attend the summit.",
+        url="https://en.example/summit",
+        title="Summit",
+    )
+    return accented, plain
+
+
+def test_search_ignores_accents_both_ways(db_url):
+    accented, plain = _accented_articles()
+    with store.open(db_url) as db:
+        db.add(accented)
+        db.add(plain)
+        both = {accented.url, plain.url}
+        for q in ("Zelensky", "Zélensky", "ZÉLENSKY", "Bielorussie", "Biélorussie"):
+            assert {h["url"] for h in db.search(q)} == both, q
+        assert {h["url"] for h in db.search('"Zelensky a rencontre"')} == {accented.url}
+        assert [h["url"] for h in db.search("rencontré")] == [accented.url]
+        assert "[Zélensky]" in db.search("zelensky ministre")[0]["snippet"]
+
+
+@pytest.mark.postgres
+def test_unaccent_migration_by_a_database_owner_on_existing_articles(pg_server):
+    """Not a superuser: the database's owner creates the (trusted) unaccent extension,
+    and upgrading a database that holds articles rebuilds their search vectors."""
+    import uuid
+
+    import psycopg
+    from alembic import command
+    from alembic.config import Config
+
+    from tocsin.store.db import Store
+    from tocsin.store.engine import MIGRATIONS, engine_for, write_transaction
+
+    role, name = "owner_" + uuid.uuid4().hex[:8], "t_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(
+        host="127.0.0.1", port=pg_server.port, user="postgres", dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER')
+        conn.execute(f'CREATE DATABASE "{name}" OWNER "{role}"')
+    url = f"postgresql://{role}@127.0.0.1:{pg_server.port}/{name}"
+
+    accented, plain = _accented_articles()
+    engine = engine_for(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with write_transaction(engine) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003_run_liveness")  # the schema before accent-free search
+    old = Store(engine, url)
+    old.add(accented)
+    old.add(plain)
+    with write_transaction(engine) as conn:
+        found = conn.exec_driver_sql(
+            "SELECT count(*) FROM articles WHERE search @@ websearch_to_tsquery('simple', 'zelensky')"
+        ).scalar()
+    assert found == 1  # accents kept: only the plain spelling matched
+    old.close()
+
+    with store.open(url) as db:
+        assert {h["url"] for h in db.search("Zelensky")} == {accented.url, plain.url}
+        with db.engine.connect() as conn:
+            superuser = conn.exec_driver_sql(
+                "SELECT usesuper FROM pg_user WHERE usename = current_user"
+            ).scalar()
+            extension = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'"
+            ).scalar()
+    assert (superuser, extension) == (False, 1)
+
+
+@pytest.mark.postgres
+def test_unaccent_missing_and_not_creatable_is_one_line_then_works_once_installed(pg_server):
+    """A user who may create tables but not extensions is told what to ask for; once a
+    superuser has created the extension, the same user opens the database."""
+    import uuid
+
+    import psycopg
+
+    from tocsin.errors import StoreError
+
+    role, name = "user_" + uuid.uuid4().hex[:8], "t_" + uuid.uuid4().hex[:12]
+
+    def as_postgres(database: str, *sql: str) -> None:
+        with psycopg.connect(
+            host="127.0.0.1", port=pg_server.port, user="postgres", dbname=database, autocommit=True
+        ) as conn:
+            for statement in sql:
+                conn.execute(statement)
+
+    as_postgres("postgres", f'CREATE ROLE "{role}" LOGIN NOSUPERUSER', f'CREATE DATABASE "{name}"')
+    as_postgres(name, f'GRANT CREATE ON SCHEMA public TO "{role}"')
+    url = f"postgresql://{role}@127.0.0.1:{pg_server.port}/{name}"
+    with pytest.raises(StoreError) as refused:
+        store.open(url)
+    assert "cannot create the unaccent extension" in refused.value.reason
+    assert "CREATE EXTENSION unaccent" in refused.value.reason
+    result = CliRunner().invoke(cli, ["search", "x", "--db", url])
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert "unaccent" in result.output
+
+    as_postgres(name, "CREATE EXTENSION unaccent")
+    accented, plain = _accented_articles()
+    with store.open(url) as db:
+        db.add(accented)
+        assert [h["url"] for h in db.search("Zelensky")] == [accented.url]

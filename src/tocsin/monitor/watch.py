@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from ..errors import InputError, TocsinError, UsageError
 from ..ingest import RawDocument, feeds, web
@@ -159,84 +158,29 @@ def watch_states(db: Any) -> list[dict[str, Any]]:
 
 
 def opml_feeds(source: str, data: bytes, base: Path | None) -> list[str]:
-    """The feeds (URLs, or paths made absolute) an OPML document lists."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError(source, f"not a readable OPML file ({exc})") from None
+    """The feeds (URLs, or paths made absolute) an OPML document lists, each once."""
     found = []
-    for el in root.iter("outline"):
-        url = (el.get("xmlUrl") or el.get("xmlurl") or "").strip()
-        if not url:
-            continue
-        if not web.is_url(url):
-            url = str(((base or Path.cwd()) / url).resolve())
+    for listed in feeds.opml_feed_urls(source, data):
+        url = listed if web.is_url(listed) else str(((base or Path.cwd()) / listed).resolve())
         if url not in found:
             found.append(url)
-    if not found:
-        raise InputError(source, "OPML file lists no feeds (no outline with xmlUrl)")
     return found
 
 
 def entries(
     feed: str, data: bytes, options: web.FetchOptions, stored: Callable[[str], bool]
 ) -> Iterator[RawDocument | TocsinError | str]:
-    """Each entry as a RawDocument (its own full text, else its page fetched under the
-    guard), an error, or the entry's URL when `stored(url)` says it is already stored:
-    old entries of a changed feed are not fetched again."""
-    import feedparser
-
-    # Bytes, never a string: given a URL-like string, feedparser would fetch it itself.
-    parsed = feedparser.parse(data)
-    if not parsed.entries and parsed.get("bozo") and not parsed.feed:
-        yield InputError(feed, f"not a feed ({parsed.get('bozo_exception')})")
-        return
-    outlet = parsed.feed.get("title") or None
-    base = feed if web.is_url(feed) else None
-    for i, entry in enumerate(parsed.entries, 1):
-        link = entry.get("link") or None
-        if link and base:
-            link = urljoin(base, link)
-        source = link or f"{feed}#{entry.get('id') or i}"
-        meta: dict[str, Any] = {
-            "title": entry.get("title") or None,
-            "author": entry.get("author") or None,
-            "outlet": outlet,
-            "published": feeds._iso(
-                entry.get("published_parsed") or entry.get("updated_parsed"),
-                entry.get("published") or entry.get("updated"),
-            ),
-        }
-        body = feeds._entry_body(entry)
-        if body is not None and feeds._plain_length(body) >= feeds.FULL_TEXT_CHARS:
-            yield RawDocument(
-                source=source,
-                text=f"<html><body><article>{body}</article></body></html>",
-                html=True,
-                url=link,
-                **meta,
-            )
-            continue
-        if not link or not web.is_url(link):
-            yield InputError(source, "entry has neither an http(s) link nor the article's text")
-            continue
-        if stored(link):
-            yield link
-            continue
-        try:
-            raw = web.fetch(link, options)
-        except TocsinError as exc:
-            yield exc
-            continue
-        raw.source = link
-        raw.title = raw.title or meta["title"]
-        raw.author = raw.author or meta["author"]
-        raw.outlet = raw.outlet or meta["outlet"]
-        raw.published = raw.published or meta["published"]
-        yield raw
+    """Each entry of `feed` (see tocsin.ingest.feeds.feed_entries), named by its link so
+    that its name survives newer entries pushing it down; the entry's URL, unfetched,
+    when `stored(url)` says it is already stored."""
+    return feeds.feed_entries(
+        feed,
+        data,
+        options,
+        base_url=feed if web.is_url(feed) else None,
+        stored=stored,
+        name_by_link=True,
+    )
 
 
 # -- the watcher -----------------------------------------------------------------------------
@@ -489,6 +433,8 @@ class Watcher:
                 db.record_failure(item.source, item.reason, self._ensure_run())
             else:
                 self._store(item, fingerprint(item), result)
+            if self._run_id is not None:
+                db.heartbeat(self._run_id, self._counts)
             if self.stopping:
                 result.status = "interrupted"
                 return result

@@ -9,6 +9,7 @@ changes nothing, and an interrupted run rerun ends with the same database.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from .. import dedup
 from ..errors import InputError, NotFoundError
 from ..record import Article, content_hash
-from . import queries, rows
+from . import queries, rows, runs
 from .engine import display_url, read_connection, write_transaction
 from .schema import (
     actors,
@@ -36,6 +37,7 @@ from .schema import (
 
 NEW = "new"
 DUPLICATE = "duplicate"
+_RUN_COUNTS = ("read", "new", "duplicates", "failed", "skipped")
 
 
 def _now() -> dt.datetime:
@@ -64,6 +66,7 @@ class Store:
     def __init__(self, engine: Engine, url: str) -> None:
         self.engine = engine
         self.url = url
+        self._beats = runs.Heartbeats()
 
     @property
     def dialect(self) -> str:
@@ -84,12 +87,16 @@ class Store:
     # -- runs and failures -------------------------------------------------------
 
     def start_run(self, sources: list[str]) -> str:
+        """Open a run (status `running`, this host and process id); runs whose process
+        died without closing them are marked `interrupted` first."""
         run_id = uuid.uuid4().hex
+        now = _now()
         with write_transaction(self.engine) as conn:
+            runs.close_dead_runs(conn, now)
             conn.execute(
                 ingest_runs.insert().values(
                     id=run_id,
-                    started_at=_now(),
+                    started_at=now,
                     status="running",
                     sources=list(sources),
                     read=0,
@@ -97,18 +104,60 @@ class Store:
                     duplicates=0,
                     failed=0,
                     skipped=0,
+                    host=runs.this_host(),
+                    pid=os.getpid(),
+                    heartbeat_at=now,
                 )
             )
         return run_id
 
+    def heartbeat(self, run_id: str, counts: dict[str, int] | None = None) -> bool:
+        """Say the run is alive, with its counts so far; written at most every few
+        seconds however often it is called. Whether it was written."""
+        if not self._beats.due(run_id):
+            return False
+        values: dict[str, Any] = {"heartbeat_at": _now(), "status": "running"}
+        values.update({k: v for k, v in (counts or {}).items() if k in _RUN_COUNTS})
+        with write_transaction(self.engine) as conn:
+            # A live run marked interrupted by mistake (its heartbeat went stale on a
+            # host that could not see its process) says it is running again.
+            conn.execute(
+                update(ingest_runs)
+                .where(ingest_runs.c.id == run_id, ingest_runs.c.status != "done")
+                .values(finished_at=None, **values)
+            )
+        return True
+
     def finish_run(self, run_id: str, counts: dict[str, int], status: str = "done") -> None:
-        keys = ("read", "new", "duplicates", "failed", "skipped")
         with write_transaction(self.engine) as conn:
             conn.execute(
                 update(ingest_runs)
                 .where(ingest_runs.c.id == run_id)
-                .values(status=status, finished_at=_now(), **{k: counts.get(k, 0) for k in keys})
+                .values(
+                    status=status,
+                    finished_at=_now(),
+                    heartbeat_at=_now(),
+                    **{k: counts.get(k, 0) for k in _RUN_COUNTS},
+                )
             )
+        self._beats.forget(run_id)
+
+    def close_dead_runs(self, stale_after: dt.timedelta = runs.STALE_AFTER) -> list[str]:
+        """Mark `interrupted` the runs left `running` by a process that is gone (see
+        tocsin.store.runs); the ids marked."""
+        with write_transaction(self.engine) as conn:
+            return runs.close_dead_runs(conn, _now(), stale_after)
+
+    def runs(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The latest ingest runs, newest first, dead ones marked `interrupted` first."""
+        self.close_dead_runs()
+        with read_connection(self.engine) as conn:
+            found = conn.execute(
+                select(ingest_runs)
+                .order_by(ingest_runs.c.started_at.desc(), ingest_runs.c.id)
+                .limit(limit)
+            ).all()
+        return [dict(r._mapping) for r in found]
 
     def record_failure(self, source: str, reason: str, run_id: str | None = None) -> None:
         with write_transaction(self.engine) as conn:

@@ -4,6 +4,8 @@ A bad source, an unreadable document or a record the database refuses is recorde
 as a failure with its reason and the run goes on; only the database itself going
 away stops it. Each article is written in its own transaction, so a run killed at
 any point leaves whole articles only, and rerunning it adds exactly what is missing.
+The run's heartbeat moves as documents are handled; a run killed without closing is
+marked `interrupted` by the next run that starts (tocsin.store.runs).
 """
 
 from __future__ import annotations
@@ -68,7 +70,12 @@ def ingest(
     sources = list(sources)
     run = IngestSummary(run_id=store.start_run(sources))
     started = time.monotonic()
-    notify = progress or (lambda outcome, source: None)
+    report = progress or (lambda outcome, source: None)
+
+    def notify(outcome: str, source: str) -> None:
+        report(outcome, source)
+        # Alive, and how far: a run killed outright is told from a live one by this.
+        store.heartbeat(run.run_id, run.counts())
 
     def fail(source: str, reason: str) -> None:
         run.read += 1

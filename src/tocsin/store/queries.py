@@ -308,10 +308,12 @@ def search(conn: Connection, q: str, limit: int = 20) -> list[dict[str, Any]]:
     cols = "a.id, a.title, a.url, a.outlet, a.published, a.language, a.cluster_id"
     if conn.dialect.name == "postgresql":
         sql = text(
-            f"SELECT {cols}, ts_headline('simple', a.text, query, "
+            # tocsin_search: 'simple' with accents removed (migration 0004), for the
+            # query as for the stored vectors.
+            f"SELECT {cols}, ts_headline('tocsin_search', a.text, query, "
             "'MaxFragments=1, MaxWords=24, MinWords=8, StartSel=[, StopSel=]') AS snippet, "
             "ts_rank(a.search, query) AS rank "
-            "FROM articles a, websearch_to_tsquery('simple', :q) AS query "
+            "FROM articles a, websearch_to_tsquery('tocsin_search', :q) AS query "
             "WHERE a.search @@ query ORDER BY rank DESC, a.seq LIMIT :limit"
         )
         params = {"q": q, "limit": limit}

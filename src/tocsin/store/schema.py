@@ -2,7 +2,8 @@
 
 The migrations under migrations/versions/ create exactly these (a test compares
 them); full-text search lives outside this metadata because it is dialect-specific:
-an FTS5 table on SQLite, a generated tsvector column with a GIN index on PostgreSQL.
+an FTS5 table on SQLite, a generated tsvector column with a GIN index on PostgreSQL
+(text search configuration `tocsin_search`: 'simple' without accents).
 """
 
 from __future__ import annotations
@@ -197,6 +198,11 @@ ingest_runs = Table(
     Column("duplicates", Integer, nullable=False, default=0),
     Column("failed", Integer, nullable=False, default=0),
     Column("skipped", Integer, nullable=False, default=0),
+    # Who runs it and its last sign of life: a run left `running` by a killed process
+    # is told from a live one by these (tocsin.store.runs).
+    Column("host", Text),
+    Column("pid", Integer),
+    Column("heartbeat_at", DateTime(timezone=True)),
 )
 
 failures = Table(
