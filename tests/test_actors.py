@@ -217,3 +217,17 @@ def test_hyphenated_compounds_stay_one_token_and_link(pipe):
     )
     linked = [e for e in art.entities if "état-major" in e.text]
     assert linked and linked[0].actor.code == "UKRMIL"
+
+
+def test_a_title_with_the_name_after_a_comma_is_that_person(pipe):
+    art = pipe.analyze(
+        "Emmanuel Macron a parlé jeudi.\n\nLe porte-parole du Kremlin, Dmitri Peskov, a dénoncé "
+        "une « nouvelle escalade ».",
+        lang="fr",
+        published="2024-05-06",
+    )
+    assert {e.actor.name for e in art.entities if e.actor is not None and e.label == "PER"} == {
+        "Emmanuel Macron",
+        "Dmitry Peskov",
+    }
+    assert [e.source.name for e in art.events if e.root == "11"] == ["Dmitry Peskov"]

@@ -398,6 +398,37 @@ def test_unverified_and_likely(pipe, text, word, expected):
     assert one(art, evs, word).modality == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "word"),
+    [
+        (
+            "Emmanuel Macron avait évoqué la possibilité d'envoyer des troupes en Ukraine.",
+            "fr",
+            "envoyer",
+        ),
+        ("Macron raised the possibility of sending Western troops to Ukraine.", "en", "sending"),
+    ],
+)
+def test_what_is_only_a_possibility_is_hypothetical(pipe, text, lang, word):
+    art, evs = events_of(pipe, text, lang)
+    assert one(art, evs, word).modality == "hypothetical"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "verb"),
+    [
+        ("Poutine a ordonné la reprise des frappes sur Kiev.", "fr", "ordonné"),
+        ("Putin ordered the resumption of strikes on Kyiv.", "en", "ordered"),
+        ("La Russie a lancé une vague de frappes sur Kiev.", "fr", "lancé"),
+    ],
+)
+def test_an_order_or_launch_framing_strikes_is_one_strike_by_the_subject(pipe, text, lang, verb):
+    art, evs = events_of(pipe, text, lang)
+    assert len(evs) == 1, [(trigger_text(art, e), e.cameo) for e in evs]
+    e = one(art, evs, verb)
+    assert e.cameo == "195" and code(e.target) == "UKR" and code(e.source) == "RUS"
+
+
 def test_a_role_noun_with_a_country_is_that_countrys_agent(pipe):
     art, evs = events_of(pipe, "Russian officials accused Ukraine of sabotage.", "en")
     e = one(art, evs, "accused")

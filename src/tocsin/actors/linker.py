@@ -317,6 +317,8 @@ class Linker:
                 if c.i > tok.i and c.dep_ in ("amod", "nmod", "compound") and c.i - tok.i <= 5:
                     end_tok = max(end_tok, max(c.subtree, key=lambda t: t.i), key=lambda t: t.i)
             after = doc[end_tok.i + 1] if end_tok.i + 1 < len(doc) else None
+            if after is not None and after.text == "," and end_tok.i + 2 < len(doc):
+                after = doc[end_tok.i + 2]  # "Le porte-parole du Kremlin, Dmitri Peskov,"
             if after is not None and after.pos_ == "PROPN" and after.ent_type_ in ("PER", "PERSON"):
                 continue  # "le président finlandais Alexander Stubb": the name follows
             start, end = start_tok.idx, end_tok.idx + len(end_tok.text)

@@ -154,7 +154,9 @@ def code_sentence_events(ctx: Context, article_id: str) -> list[Event]:
             continue
         if tok.pos_ not in ("VERB", "NOUN") and not missed_verb(tok):
             continue
-        if tok.pos_ == "NOUN" and (tok.dep_ == "compound" or bare_noun_modifier(tok)):
+        if tok.pos_ == "NOUN" and (
+            tok.dep_ == "compound" or (bare_noun_modifier(tok) and _quantified_by(tok) is None)
+        ):
             continue  # a noun modifying another ("combat experience", "avions de combat")
         trig = choose(tok, ctx.lex)
         if trig is None:
@@ -166,7 +168,7 @@ def code_sentence_events(ctx: Context, article_id: str) -> list[Event]:
                 c.dep_ in ("obj", "dobj")
                 and c.pos_ == "NOUN"
                 and c.i > tok.i
-                and choose(c, ctx.lex) is not None
+                and any(choose(n, ctx.lex) is not None for n in [c, *_quantified(c)])
                 for c in tok.children
             )
         ):
@@ -200,6 +202,16 @@ def code_sentence_events(ctx: Context, article_id: str) -> list[Event]:
         ):
             coded[head.i] = trig
             tok = head
+        elif (
+            outer is not None
+            and outer.dep_ in ("obj", "dobj")
+            and outer.head.i < outer.i
+            and outer.head.i not in coded
+            and fold(outer.head.lemma_) in ctx.lex.support
+        ):
+            # "a ordonné la tenue d'exercices", "launched a wave of strikes"
+            coded[outer.head.i] = trig
+            tok = outer.head
         events.extend(build_events(tok, trig, ctx, article_id, len(events)))
     return events
 
@@ -229,7 +241,30 @@ QUANTIFIERS = {
     "dizaine",
     "centaine",
     "nombre",
+    # framing nouns: "la tenue d'exercices", "the conduct of strikes", "la reprise des frappes"
+    "tenue",
+    "organisation",
+    "conduite",
+    "lancement",
+    "reprise",
+    "poursuite",
+    "conduct",
+    "resumption",
+    "continuation",
+    "holding",
 }
+
+
+def _quantified(noun: Any) -> list[Any]:
+    """The nouns a quantifying or framing noun introduces ("tenue" → "exercices")."""
+    if fold(noun.lemma_) not in QUANTIFIERS:
+        return []
+    return [
+        c
+        for c in list(noun.children)
+        + [g for p in noun.children if p.dep_ == "prep" for g in p.children]
+        if (q := _quantified_by(c)) is not None and q.i == noun.i
+    ]
 
 
 def _quantified_by(tok: Any) -> Any | None:
@@ -239,7 +274,9 @@ def _quantified_by(tok: Any) -> Any | None:
     head = tok.head
     if tok.dep_ == "pobj" and fold(head.text) in ("of",) and head.head.pos_ == "NOUN":
         head = head.head
-    elif tok.dep_ != "nmod" or not any(fold(c.text) in ("de", "d'") for c in tok.children):
+    elif tok.dep_ != "nmod" or not any(
+        fold(c.text) in ("de", "d'", "des", "du") for c in tok.children
+    ):
         return None
     return head if fold(head.lemma_) in QUANTIFIERS else None
 

@@ -162,6 +162,27 @@ INHERIT_DEPS = {
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "nsubj:pass"}
 
 
+# Nouns whose complement is only a possibility ("la possibilité d'envoyer des troupes",
+# "the prospect of a strike", "l'hypothèse d'une frappe").
+POSSIBILITY_NOUNS = {
+    "possibilite", "eventualite", "hypothese", "perspective", "option", "scenario",
+    "possibility", "prospect", "eventuality", "hypothesis", "threat",
+    "menace", "risque", "risk", "danger",
+}  # fmt: skip
+
+
+def _under_possibility(tok: Any) -> bool:
+    head = tok.head
+    if head.pos_ == "ADP" and fold(head.text) in ("of", "de", "d'") and head.head.i != head.i:
+        head = head.head  # "the possibility OF sending": English hangs the verb on "of"
+    return (
+        head.i != tok.i
+        and head.pos_ == "NOUN"
+        and tok.dep_ in ("acl", "nmod", "pcomp", "pobj", "xcomp", "ccomp")
+        and fold(head.lemma_) in POSSIBILITY_NOUNS
+    )
+
+
 INDEFINITE = {"a", "an", "any", "some", "un", "une", "des", "de", "d'", "aucun", "aucune"}
 
 
@@ -197,6 +218,8 @@ def modality(tok: Any, lex: Lexicon, in_quote: bool, depth: int = 0) -> str:
             outer = _own_modality(tok.head, lex, in_quote)
             if outer in ("hypothetical", "future"):
                 return outer
+    if _under_possibility(tok):
+        return "hypothetical"  # "évoqué la possibilité d'envoyer des troupes"
     phrase = _phrase_before(tok, lex)
     if phrase is not None:
         return phrase
