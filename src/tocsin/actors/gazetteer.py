@@ -2,8 +2,9 @@
 
 Shared facts (data/actors/*.tsv: countries, organisations, state bodies, people and
 their offices) are language-independent; each language adds its aliases, titles
-and role nouns (data/<lang>/actors.tsv, titles.tsv, roles.tsv). Adding Russian is
-adding data/ru/ files.
+and role nouns (data/<lang>/actors.tsv, titles.tsv, roles.tsv). title_templates.tsv
+turns "président {adj}", "{adj} prime minister" into titles for every country whose
+office holders offices.tsv knows. Adding Russian is adding data/ru/ files.
 """
 
 from __future__ import annotations
