@@ -429,6 +429,36 @@ def test_an_order_or_launch_framing_strikes_is_one_strike_by_the_subject(pipe, t
     assert e.cameo == "195" and code(e.target) == "UKR" and code(e.source) == "RUS"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "verb"),
+    [
+        (
+            "Russia's parliament voted to lift a ban on deploying nuclear weapons in Belarus.",
+            "en",
+            "lift",
+        ),
+        ("La Douma a levé l'interdiction de déployer des armes nucléaires.", "fr", "levé"),
+    ],
+)
+def test_what_a_lifted_ban_forbade_is_no_event(pipe, text, lang, verb):
+    art, evs = events_of(pipe, text, lang)
+    assert one(art, evs, verb).signal == "doctrine"
+    assert not [e for e in evs if e.root == "15"], [(trigger_text(art, e), e.cameo) for e in evs]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Russia put its nuclear forces on high alert.", "en"),
+        ("Moscou a placé ses forces de dissuasion en état d'alerte.", "fr"),
+    ],
+)
+def test_forces_on_alert_is_one_readiness_event(pipe, text, lang):
+    art, evs = events_of(pipe, text, lang)
+    assert len(evs) == 1, [(trigger_text(art, e), e.cameo) for e in evs]
+    assert evs[0].signal == "readiness" and evs[0].nuclear
+
+
 def test_a_role_noun_with_a_country_is_that_countrys_agent(pipe):
     art, evs = events_of(pipe, "Russian officials accused Ukraine of sabotage.", "en")
     e = one(art, evs, "accused")

@@ -190,6 +190,10 @@ def code_sentence_events(ctx: Context, article_id: str) -> list[Event]:
                 continue
         if _content_of_speech(tok, coded):
             continue
+        if _under_ban(tok):
+            continue  # "lift a ban on deploying nuclear weapons": what is banned is no event
+        if tok.pos_ == "NOUN" and _restates_verb(tok, trig, coded):
+            continue  # "put its forces on high alert", "placé … en état d'alerte"
         coded[tok.i] = trig
         # "a lancé des manœuvres", "carried out strikes": the light verb states the event
         # (who, whom, how sure); the noun says which.
@@ -253,6 +257,40 @@ QUANTIFIERS = {
     "continuation",
     "holding",
 }
+
+
+# Nouns whose complement is what is forbidden, not an event: "a ban on deploying",
+# "l'interdiction de déployer", "a moratorium on testing".
+BAN_NOUNS = {"ban", "prohibition", "moratorium", "interdiction", "moratoire"}
+
+
+def _under_ban(tok: Any) -> bool:
+    node = tok
+    for _ in range(3):
+        head = node.head
+        if head.i == node.i:
+            return False
+        if head.pos_ == "NOUN" and fold(head.lemma_) in BAN_NOUNS:
+            return True
+        if head.pos_ not in ("ADP", "SCONJ"):
+            return False
+        node = head
+    return False
+
+
+def _restates_verb(tok: Any, trig: Trigger, coded: dict[int, Trigger]) -> bool:
+    """An event noun in the phrase of a verb coded with the same root restates it."""
+    node = tok
+    for _ in range(4):
+        head = node.head
+        if head.i == node.i:
+            return False
+        if head.i in coded:
+            return coded[head.i].code[:2] == trig.code[:2]
+        if head.pos_ not in ("ADP", "NOUN"):
+            return False
+        node = head
+    return False
 
 
 def _quantified(noun: Any) -> list[Any]:

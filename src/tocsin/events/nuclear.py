@@ -102,8 +102,14 @@ def nuclear_signal(tok: Any, trig: Trigger, root: str, lex: Lexicon) -> tuple[bo
     # What the act is about comes before its root: signing a decree on the nuclear
     # doctrine is a doctrine signal even when coded as a threat.
     doctrine = lex.signals.get("doctrine")
-    if doctrine and _object_lemmas(tok) & doctrine["lemmas"]:
+    objects = _object_lemmas(tok)
+    if doctrine and objects & doctrine["lemmas"]:
         return True, "doctrine"
+    readiness = lex.signals.get("readiness")
+    if readiness and root not in ("11", "13", "20") and objects & readiness["lemmas"]:
+        # "a placé ses forces de dissuasion en état d'alerte": placing forces on alert
+        # is readiness, though "placer" alone would be capability.
+        return True, "readiness"
     # Then the root (an accusation or a threat is rhetoric, whatever its verb: "a
     # dénoncé une rhétorique nucléaire"), then the trigger and its complements.
     for signal in ORDER:
