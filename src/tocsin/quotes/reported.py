@@ -3,6 +3,7 @@ and whose words the partial quotations in a reported sentence are."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from .candidates import Candidate, Layout
@@ -285,11 +286,28 @@ def according_to(layout: Layout, cues: Cues, directs: list[Candidate]) -> list[C
     return out
 
 
+@cache
+def _according_by_first(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    """The according-to phrases by their first word, longest first as in `phrases`: a
+    token is compared with the few phrases it can begin, not with every one."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:
+        index.setdefault(p[0], []).append(p)
+    return index
+
+
 def _according_at(
     layout: Layout, cues: Cues, folded: list[str], i: int, directs: list[Candidate]
 ) -> tuple[int, Candidate | None]:
     doc, text = layout.doc, layout.text
-    phrase = next((p for p in cues.according_to if tuple(folded[i : i + len(p)]) == p), None)
+    phrase = next(
+        (
+            p
+            for p in _according_by_first(cues.according_to).get(folded[i], ())
+            if tuple(folded[i : i + len(p)]) == p
+        ),
+        None,
+    )
     if phrase is None or _inside_any(doc[i].idx, directs):
         return 1, None
     n = len(phrase)
