@@ -61,7 +61,7 @@ def _inside_any(pos: int, cands: list[Candidate]) -> bool:
 def _cue_before_que(tok: Any, cues: Cues) -> bool:
     """ "La chercheuse juge peu probable que": a reporting verb the tagger took for a
     noun, recognised by its form when a reported clause follows."""
-    if tok.pos_ == "VERB" or not is_cue_form(tok, cues) or tok.i == 0 or tok.is_sent_start:
+    if tok.pos_ == "VERB" or tok.i == 0 or tok.is_sent_start or not is_cue_form(tok, cues):
         return False
     return any(_is_complementizer(t, cues) for t in tok.doc[tok.i + 1 : tok.i + 5])
 
@@ -276,9 +276,13 @@ def according_to(layout: Layout, cues: Cues, directs: list[Candidate]) -> list[C
     outlet (kind "outlet") for the phrases naming a medium ("cité par l'AFP")."""
     doc = layout.doc
     folded = [fold(t.text) for t in doc]
+    firsts = _according_by_first(cues.according_to)
     out: list[Candidate] = []
     i = 0
     while i < len(doc):
+        if folded[i] not in firsts:  # no phrase begins with this word
+            i += 1
+            continue
         n, cand = _according_at(layout, cues, folded, i, directs)
         if cand is not None:
             out.append(cand)
