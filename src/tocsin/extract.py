@@ -215,6 +215,10 @@ def is_caption(paragraph: str) -> bool:
     return False
 
 
+# Unicode's control characters (category Cc: U+0000-001F, U+007F-009F) but tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def clean_text(text: str) -> tuple[str, list[str]]:
     """Normalise whitespace, keep paragraphs (one blank line between), move captions out."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -223,7 +227,7 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     for raw_par in re.split(r"\n\s*\n|\n", text):
         par = re.sub(r"[ \t\u200b\ufeff]+", " ", raw_par).strip()
         # Control characters (other than newlines) are never part of an article.
-        par = "".join(c for c in par if c in "\n\t" or unicodedata.category(c) != "Cc")
+        par = _CONTROL.sub("", par)
         if not par:
             continue
         if is_caption(par):
@@ -253,12 +257,16 @@ def find_pull_quotes(text: str) -> list[tuple[int, int]]:
         starts.append(pos)
         pars.append(par)
         pos += len(par) + 2
-    norm = [_norm_words(p) for p in pars]
+    norm: list[list[str]] = []  # every paragraph's words, once a candidate needs them
     for i, par in enumerate(pars):
-        if len(norm[i]) < 10 or re.search(r"[.!?…»”\"]\s*$", par):
+        # The cheap tests first: most paragraphs end a sentence.
+        if re.search(r"[.!?…»”\"]\s*$", par):
             continue
         name = _NAME_TAIL.search(par)
         if not name:
+            continue
+        norm = norm or [_norm_words(p) for p in pars]
+        if len(norm[i]) < 10:
             continue
         words = _norm_words(par[: name.start()])
         grams = {tuple(words[k : k + 3]) for k in range(len(words) - 2)}

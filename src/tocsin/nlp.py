@@ -81,10 +81,15 @@ def _register_components() -> None:
     def paragraphs(doc: Any) -> Any:
         """A paragraph break ends a sentence: the parser must not join a caption-less
         headline or the end of one quote to the next paragraph."""
-        for tok in doc[1:]:
-            prev = doc[tok.i - 1]
-            if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+        # One pass with the previous token at hand (indexing `doc` again for it would
+        # build a second Token object per token).
+        prev = None
+        for tok in doc:
+            if prev is not None and (
+                "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)
+            ):
                 tok.is_sent_start = True
+            prev = tok
         return doc
 
 

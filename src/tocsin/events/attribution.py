@@ -183,6 +183,11 @@ def disputed(tok: Any, ctx: Context) -> Actor | None:
     cues = ctx.lex.modality.get("disputed", set())
     sent = tok.sent
     words = [fold(x.text) for x in sent]
+    # Where each word occurs: a cue is tried only where its first word is, not at
+    # every position of the sentence (same matches, in the same order).
+    at: dict[str, list[int]] = {}
+    for k, w in enumerate(words):
+        at.setdefault(w, []).append(k)
     above = {tok.i} | {a.i for a in tok.ancestors}
     gloss = _gloss(sent, ctx)
     if gloss is not None:
@@ -199,8 +204,8 @@ def disputed(tok: Any, ctx: Context) -> Actor | None:
         n = len(parts)
         if not n:
             continue
-        for k in range(len(words) - n + 1):
-            if words[k : k + n] != parts:
+        for k in at.get(parts[0], ()):
+            if k > len(words) - n or words[k : k + n] != parts:
                 continue
             cue_tok = sent[k]
             if cue_tok.i == tok.i or (fold(tok.lemma_) in DENIAL_VERBS and cue_tok.head.i == tok.i):

@@ -43,9 +43,8 @@ def _trigger_span(tok: Any) -> Span:
         if 0 < start - a.i <= 2 and a.i < tok.i:
             start = a.i
     first = tok.doc[start]
-    return Span(
-        first.idx, tok.idx + len(tok.text), tok.doc.text[first.idx : tok.idx + len(tok.text)]
-    )
+    # The span's own text: `doc.text` would join the whole document's tokens each time.
+    return Span(first.idx, tok.idx + len(tok.text), tok.doc[start : tok.i + 1].text)
 
 
 def _date_for(tok: Any, ctx: Context) -> Any | None:

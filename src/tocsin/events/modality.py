@@ -7,6 +7,7 @@ data/<lang>/modality.yaml.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from ..actors.gazetteer import fold
@@ -251,24 +252,36 @@ def _unverified_after(tok: Any, hedges: set[str]) -> bool:
     if not after:
         return False
     return any(
-        " " in cue
-        and " ".join(_norm_token(w) for w in cue.split()) in after
-        and any(w in cue for w in ("verif", "vérifi", "confirm"))
+        any(w in cue for w in ("verif", "vérifi", "confirm"))
+        and (norm := _norm_cue(cue)) is not None
+        and norm in after
         for cue in hedges
     )
 
 
+_ELIDED = {
+    "d'": "de",
+    "qu'": "que",
+    "s'": "se",
+    "n'": "ne",
+    "j'": "je",
+    "m'": "me",
+    "t'": "te",
+}
+
+
 def _norm_token(text: str) -> str:
     word = fold(text)
-    return {
-        "d'": "de",
-        "qu'": "que",
-        "s'": "se",
-        "n'": "ne",
-        "j'": "je",
-        "m'": "me",
-        "t'": "te",
-    }.get(word, word)
+    return _ELIDED.get(word, word)
+
+
+@cache
+def _norm_cue(cue: str) -> str | None:
+    """A multi-word cue as the window reads it ("s'est arrêté"); None for one word.
+    Cached: the lexicon's cues are few and this runs for every event."""
+    if " " not in cue:
+        return None
+    return " ".join(_norm_token(w) for w in cue.split())
 
 
 def _phrase_before(tok: Any, lex: Lexicon) -> str | None:
@@ -279,12 +292,10 @@ def _phrase_before(tok: Any, lex: Lexicon) -> str | None:
     if not window:
         return None
     for modality in ("negated", "future", "hypothetical"):
-        for cue in lex.modality.get(modality, ()):
-            if " " not in cue:
+        for raw_cue in lex.modality.get(modality, ()):
+            cue = _norm_cue(raw_cue)
+            if cue is None:
                 continue
-            cue = " ".join(
-                _norm_token(w) for w in cue.split()
-            )  # "s'est arrêté" as the window reads it
             if window.endswith(" " + cue) or window == cue:
                 return modality
     return None

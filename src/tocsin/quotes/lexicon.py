@@ -14,7 +14,7 @@ tell which descriptions ("la chercheuse", "son porte-parole") are people.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..data_files import data_path, exists, read_tsv, read_yaml
@@ -48,6 +48,9 @@ class Cues:
         return fold(lemma) in self.verbs
 
 
+# Cached like actors.gazetteer.fold: the quote finders fold every token's text and lemma
+# several times over; the words of news text repeat.
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Lowercase, typographic apostrophes unified, hyphen of inverted clitics dropped."""
     return word.lower().replace("’", "'").strip("-")

@@ -3,6 +3,7 @@ and whose words the partial quotations in a reported sentence are."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from .candidates import Candidate, Layout
@@ -60,7 +61,7 @@ def _inside_any(pos: int, cands: list[Candidate]) -> bool:
 def _cue_before_que(tok: Any, cues: Cues) -> bool:
     """ "La chercheuse juge peu probable que": a reporting verb the tagger took for a
     noun, recognised by its form when a reported clause follows."""
-    if tok.pos_ == "VERB" or not is_cue_form(tok, cues) or tok.i == 0 or tok.is_sent_start:
+    if tok.pos_ == "VERB" or tok.i == 0 or tok.is_sent_start or not is_cue_form(tok, cues):
         return False
     return any(_is_complementizer(t, cues) for t in tok.doc[tok.i + 1 : tok.i + 5])
 
@@ -298,9 +299,13 @@ def according_to(layout: Layout, cues: Cues, directs: list[Candidate]) -> list[C
     outlet (kind "outlet") for the phrases naming a medium ("cité par l'AFP")."""
     doc = layout.doc
     folded = [fold(t.text) for t in doc]
+    firsts = _according_by_first(cues.according_to)
     out: list[Candidate] = []
     i = 0
     while i < len(doc):
+        if folded[i] not in firsts:  # no phrase begins with this word
+            i += 1
+            continue
         n, cand = _according_at(layout, cues, folded, i, directs)
         if cand is not None:
             out.append(cand)
@@ -308,11 +313,28 @@ def according_to(layout: Layout, cues: Cues, directs: list[Candidate]) -> list[C
     return out
 
 
+@cache
+def _according_by_first(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    """The according-to phrases by their first word, longest first as in `phrases`: a
+    token is compared with the few phrases it can begin, not with every one."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:
+        index.setdefault(p[0], []).append(p)
+    return index
+
+
 def _according_at(
     layout: Layout, cues: Cues, folded: list[str], i: int, directs: list[Candidate]
 ) -> tuple[int, Candidate | None]:
     doc, text = layout.doc, layout.text
-    phrase = next((p for p in cues.according_to if tuple(folded[i : i + len(p)]) == p), None)
+    phrase = next(
+        (
+            p
+            for p in _according_by_first(cues.according_to).get(folded[i], ())
+            if tuple(folded[i : i + len(p)]) == p
+        ),
+        None,
+    )
     if phrase is None or _inside_any(doc[i].idx, directs):
         return 1, None
     n = len(phrase)
