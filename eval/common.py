@@ -50,9 +50,16 @@ class Score:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "task": self.task, "dataset": self.dataset, "available": self.available,
-            "precision": _r(self.precision), "recall": _r(self.recall), "f1": _r(self.f1),
-            "tp": self.tp, "fp": self.fp, "fn": self.fn, "note": self.note,
+            "task": self.task,
+            "dataset": self.dataset,
+            "available": self.available,
+            "precision": _r(self.precision),
+            "recall": _r(self.recall),
+            "f1": _r(self.f1),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "note": self.note,
             **{k: _r(v) for k, v in self.extra.items()},
         }
 

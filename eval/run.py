@@ -46,11 +46,15 @@ def print_table(scores: list[Score]) -> None:
     print(f"{'task':<28} {'dataset':<26} {'P':>5} {'R':>5} {'F1':>5}   {'n':>5}  note")
     for s in scores:
         if not s.available:
-            print(f"{s.task:<28} {s.dataset:<26} {'n/a':>5} {'n/a':>5} {'n/a':>5}   {'':>5}  {s.note}")
+            print(
+                f"{s.task:<28} {s.dataset:<26} {'n/a':>5} {'n/a':>5} {'n/a':>5}   {'':>5}  {s.note}"
+            )
             continue
         n = s.tp + s.fn
         extra = "  ".join(f"{k}={v:.3f}" for k, v in s.extra.items())
-        print(f"{s.task:<28} {s.dataset:<26} {_fmt(s.precision)} {_fmt(s.recall)} {_fmt(s.f1)}   {n:>5}  {extra} {s.note}".rstrip())
+        print(
+            f"{s.task:<28} {s.dataset:<26} {_fmt(s.precision)} {_fmt(s.recall)} {_fmt(s.f1)}   {n:>5}  {extra} {s.note}".rstrip()
+        )
 
 
 def check_floors(scores: list[Score]) -> list[str]:
@@ -83,7 +87,9 @@ def check_floors(scores: list[Score]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when a figure drops below its floor")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when a figure drops below its floor"
+    )
     parser.add_argument("--task", action="append", choices=TASKS, help="run only these tasks")
     args = parser.parse_args(argv)
     started = time.time()
@@ -91,8 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     print_table(scores)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
-        json.dumps({"gold": str(GOLD.relative_to(ROOT)), "seconds": round(time.time() - started, 1),
-                    "scores": [s.as_dict() for s in scores]}, indent=2) + "\n",
+        json.dumps(
+            {
+                "gold": str(GOLD.relative_to(ROOT)),
+                "seconds": round(time.time() - started, 1),
+                "scores": [s.as_dict() for s in scores],
+            },
+            indent=2,
+        )
+        + "\n",
         "utf-8",
     )
     if args.check:

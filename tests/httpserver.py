@@ -67,7 +67,9 @@ def slow(seconds: float) -> Route:
     return handler
 
 
-def static(body: bytes, status: int = 200, ctype: str = "text/html; charset=utf-8", **headers: str) -> Route:
+def static(
+    body: bytes, status: int = 200, ctype: str = "text/html; charset=utf-8", **headers: str
+) -> Route:
     def handler(_: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
         return status, {"Content-Type": ctype, **headers}, body
 

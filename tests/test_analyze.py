@@ -53,7 +53,9 @@ def test_record_id_is_stable(seed_text, pipe):
 
 
 def test_text_format_is_readable():
-    result = CliRunner().invoke(cli, ["analyze", str(SEED), "--published", "2022-10-10", "--format", "text"])
+    result = CliRunner().invoke(
+        cli, ["analyze", str(SEED), "--published", "2022-10-10", "--format", "text"]
+    )
     assert result.exit_code == 0, result.output
     assert "language: fr" in result.stdout and "published: 2022-10-10" in result.stdout
     assert not result.stdout.lstrip().startswith("{")
@@ -127,7 +129,9 @@ def test_lang_option_overrides_detection(tmp_path):
     assert json.loads(result.stdout)["language"] == "fr"
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "examples").glob("*.*") if p.suffix in (".txt", ".html")))
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in (ROOT / "examples").glob("*.*") if p.suffix in (".txt", ".html"))
+)
 def test_every_example_gives_a_valid_record(name, pipe):
     from tocsin.ingest.files import read_path
 

@@ -14,7 +14,9 @@ TOCSIN = [sys.executable, "-m", "tocsin"]
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run([*TOCSIN, *args], input=stdin, capture_output=True, timeout=300)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+    )
 
 
 def one_line(proc: subprocess.CompletedProcess[str], name: str, reason: str, code: int = 1) -> None:
@@ -58,19 +60,27 @@ def test_binary_files(tmp_path, name, data, what):
 
 def test_html_without_text(tmp_path):
     p = tmp_path / "blank.html"
-    p.write_text("<html><head><title>x</title></head><body><nav><a href='/'>Home</a></nav><div></div></body></html>")
+    p.write_text(
+        "<html><head><title>x</title></head><body><nav><a href='/'>Home</a></nav><div></div></body></html>"
+    )
     one_line(run("analyze", str(p)), "blank.html", "no article text")
 
 
 def test_invalid_utf8(tmp_path):
     p = tmp_path / "broken.txt"
-    p.write_bytes("L’armée a déclaré ".encode() + b"\xff\xfe\xfa" + "que la frappe était terminée.".encode())
+    p.write_bytes(
+        "L’armée a déclaré ".encode() + b"\xff\xfe\xfa" + "que la frappe était terminée.".encode()
+    )
     one_line(run("analyze", str(p)), "broken.txt", "utf-8")
 
 
 def test_legacy_encoding_is_decoded_with_a_warning(tmp_path):
     p = tmp_path / "latin1.txt"
-    p.write_bytes("Le ministre a déclaré que l’armée française était prête à réagir.".replace("’", "'").encode("latin-1"))
+    p.write_bytes(
+        "Le ministre a déclaré que l’armée française était prête à réagir.".replace(
+            "’", "'"
+        ).encode("latin-1")
+    )
     proc = run("analyze", str(p))
     assert proc.returncode == 0, proc.stderr
     assert "déclaré" in proc.stdout and "cp1252" in proc.stderr
@@ -85,7 +95,9 @@ def test_huge_file(tmp_path):
 
 def test_usage_error_is_one_line_exit_2(tmp_path):
     one_line(run("analyze", "x.txt", "--format", "xml"), "--format", "invalid value", code=2)
-    one_line(run("analyze", "x.txt", "--published", "yesterday-ish"), "--published", "not a date", code=2)
+    one_line(
+        run("analyze", "x.txt", "--published", "yesterday-ish"), "--published", "not a date", code=2
+    )
     one_line(run("analyze", "x.txt", "--lang", "french"), "--lang", "iso 639-1", code=2)
 
 
@@ -94,15 +106,30 @@ def test_debug_shows_traceback(tmp_path):
     assert proc.returncode == 1 and "Traceback" in proc.stderr
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x", "http://10.0.0.7/article", "http://169.254.169.254/latest", "http://[::1]/x", "http://localhost:8000/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x",
+        "http://10.0.0.7/article",
+        "http://169.254.169.254/latest",
+        "http://[::1]/x",
+        "http://localhost:8000/",
+    ],
+)
 def test_private_addresses_refused(url):
-    one_line(run("analyze", url), url.split("/")[2].strip("[]").split(":")[0] if "[" not in url else "::1", "refused")
+    one_line(
+        run("analyze", url),
+        url.split("/")[2].strip("[]").split(":")[0] if "[" not in url else "::1",
+        "refused",
+    )
 
 
 def test_fetch_errors_on_a_real_local_server():
-    article = ("<html><head><title>Strike</title></head><body><article><p>"
-               + "Russian forces struck the city of Kharkiv overnight, regional officials said. " * 5
-               + "</p></article></body></html>").encode()
+    article = (
+        "<html><head><title>Strike</title></head><body><article><p>"
+        + "Russian forces struck the city of Kharkiv overnight, regional officials said. " * 5
+        + "</p></article></body></html>"
+    ).encode()
     routes = {
         "/ok": static(article),
         "/404": static(b"gone", status=404),
@@ -118,7 +145,11 @@ def test_fetch_errors_on_a_real_local_server():
         one_line(run("analyze", srv.url("/ok")), "127.0.0.1", "refused")
         one_line(run("analyze", srv.url("/404"), "--allow-private"), "/404", "404")
         one_line(run("analyze", srv.url("/500"), "--allow-private"), "/500", "500")
-        one_line(run("analyze", srv.url("/slow"), "--allow-private", "--timeout", "0.5"), "/slow", "timed out")
+        one_line(
+            run("analyze", srv.url("/slow"), "--allow-private", "--timeout", "0.5"),
+            "/slow",
+            "timed out",
+        )
         one_line(run("analyze", srv.url("/big"), "--allow-private"), "/big", "too large")
 
 
@@ -138,7 +169,10 @@ def test_redirect_to_private_address_is_checked_again():
 
 def test_batch_goes_on_after_a_bad_input(tmp_path):
     good = tmp_path / "good.txt"
-    good.write_text("NATO said on Monday that it would send more troops to Poland and the Baltic states.", "utf-8")
+    good.write_text(
+        "NATO said on Monday that it would send more troops to Poland and the Baltic states.",
+        "utf-8",
+    )
     proc = run("analyze", str(tmp_path / "missing.txt"), str(good))
     assert proc.returncode == 1
     assert "missing.txt: no such file" in proc.stderr

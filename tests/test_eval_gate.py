@@ -22,7 +22,11 @@ def test_floors_are_well_formed():
 
 def test_eval_figures_hold_their_floors():
     proc = subprocess.run(
-        [sys.executable, "-m", "eval.run", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=1800
+        [sys.executable, "-m", "eval.run", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "quotes" in proc.stdout and "events" in proc.stdout and "entities" in proc.stdout

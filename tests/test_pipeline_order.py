@@ -45,6 +45,14 @@ def test_a_stage_that_crashes_fails_its_document_not_the_batch():
             raise ValueError("a bug")
 
     stages = [*default_stages()[:3], Stage("boom", requires=("doc",), assigns=(), run=boom)]
-    results = list(Pipeline(stages).pipe(["Le ministre a dit boom devant la presse à Paris mardi.", "Un autre texte, sans souci, sur la guerre et la paix en Europe."], return_errors=True))
+    results = list(
+        Pipeline(stages).pipe(
+            [
+                "Le ministre a dit boom devant la presse à Paris mardi.",
+                "Un autre texte, sans souci, sur la guerre et la paix en Europe.",
+            ],
+            return_errors=True,
+        )
+    )
     assert isinstance(results[0], AnalysisError) and "ValueError" in results[0].reason
     assert results[1].text.startswith("Un autre texte") and results[1].language == "fr"

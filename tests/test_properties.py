@@ -10,14 +10,35 @@ from tocsin.extract import clean_text, find_pull_quotes
 from tocsin.ingest.files import from_bytes
 from tocsin.schema import validate
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 news_like = st.lists(
-    st.sampled_from([
-        "La Russie a lancé des missiles sur Kyiv.", "« Nous riposterons », a-t-il déclaré.",
-        "Putin warned he would strike.", "Crédit : AP", "Photo: Reuters", "\n\n", "“", "»", "<p>", "&amp;",
-        "Loukachenko", "NATO", " ", "\u00a0", "\t", "é", "😀", "\x00", "\ufeff", "Mad Vlad",
-    ]),
+    st.sampled_from(
+        [
+            "La Russie a lancé des missiles sur Kyiv.",
+            "« Nous riposterons », a-t-il déclaré.",
+            "Putin warned he would strike.",
+            "Crédit : AP",
+            "Photo: Reuters",
+            "\n\n",
+            "“",
+            "»",
+            "<p>",
+            "&amp;",
+            "Loukachenko",
+            "NATO",
+            " ",
+            "\u00a0",
+            "\t",
+            "é",
+            "😀",
+            "\x00",
+            "\ufeff",
+            "Mad Vlad",
+        ]
+    ),
     max_size=30,
 ).map("".join)
 
@@ -56,8 +77,7 @@ def test_cleanup_keeps_offsets_consistent(text):
 
 feed_like = news_like.map(
     lambda t: (
-        f"<rss><channel><item><description>{t}</description><link>{t}</link></item>"
-        "</channel></rss>"
+        f"<rss><channel><item><description>{t}</description><link>{t}</link></item></channel></rss>"
     ).encode()
 )
 

@@ -24,7 +24,14 @@ def _score(dataset: str, golds: list[dict], records: dict) -> Score:
         times = find_times(art.text, art.language or "", published)
         matched = set()
         for g in gold:
-            hit = next((t for t in times if norm(g["expr"]) in norm(t.text) or norm(t.text) in norm(g["expr"])), None)
+            hit = next(
+                (
+                    t
+                    for t in times
+                    if norm(g["expr"]) in norm(t.text) or norm(t.text) in norm(g["expr"])
+                ),
+                None,
+            )
             if hit is None:
                 s.fn += 1
                 continue
@@ -35,7 +42,11 @@ def _score(dataset: str, golds: list[dict], records: dict) -> Score:
             else:
                 s.fn += 1
                 s.fp += 1
-        s.fp += sum(1 for t in times if id(t) not in matched and not any(norm(t.text) in norm(g["expr"]) for g in gold))
+        s.fp += sum(
+            1
+            for t in times
+            if id(t) not in matched and not any(norm(t.text) in norm(g["expr"]) for g in gold)
+        )
     return s
 
 

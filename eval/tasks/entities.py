@@ -13,7 +13,11 @@ def _correct(actor, gold: dict) -> bool:
     if gold.get("country") and actor.country != gold["country"] and actor.code != gold["country"]:
         return False
     if gold.get("name") and gold.get("kind", "person") in ("person", "title", "description", "org"):
-        if not same_name(actor.name, gold["name"]) and not (gold.get("country") and actor.country == gold["country"] and gold.get("kind") != "person"):
+        if not same_name(actor.name, gold["name"]) and not (
+            gold.get("country")
+            and actor.country == gold["country"]
+            and gold.get("kind") != "person"
+        ):
             return False
     return True
 

@@ -29,7 +29,9 @@ def fail(exc: BaseException) -> None:
     if isinstance(exc, TocsinError):
         click.echo(f"tocsin: {exc.source}: {exc.reason}", err=True)
         sys.exit(exc.exit_code)
-    click.echo(f"tocsin: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+    click.echo(
+        f"tocsin: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True
+    )
     sys.exit(3)
 
 
@@ -73,15 +75,21 @@ def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 published_option = click.option(
-    "--published", callback=_check_date, metavar="YYYY-MM-DD",
+    "--published",
+    callback=_check_date,
+    metavar="YYYY-MM-DD",
     help="Publication date, the reference for relative dates (overrides the page's own).",
 )
 lang_option = click.option(
-    "--lang", callback=_check_lang, metavar="xx",
+    "--lang",
+    callback=_check_lang,
+    metavar="xx",
     help="Language of the input (ISO 639-1), instead of detecting it.",
 )
 allow_private_option = click.option(
-    "--allow-private", is_flag=True, envvar="TOCSIN_ALLOW_PRIVATE",
+    "--allow-private",
+    is_flag=True,
+    envvar="TOCSIN_ALLOW_PRIVATE",
     help="Allow fetching URLs on private, loopback and link-local addresses.",
 )
 
@@ -100,15 +108,24 @@ def cli(debug: bool) -> None:
 @published_option
 @lang_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "jsonl", "text"]), default=None,
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "text"]),
+    default=None,
     help="json (default for one input), jsonl (default for several) or text for people.",
 )
 @allow_private_option
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="URL fetch timeout, seconds.")
+@click.option(
+    "--timeout", type=float, default=10.0, show_default=True, help="URL fetch timeout, seconds."
+)
 @guarded
 def analyze(
-    inputs: tuple[str, ...], published: str | None, lang: str | None, fmt: str | None,
-    allow_private: bool, timeout: float,
+    inputs: tuple[str, ...],
+    published: str | None,
+    lang: str | None,
+    fmt: str | None,
+    allow_private: bool,
+    timeout: float,
 ) -> None:
     """Analyse articles (HTML, text, JSON {title,text,url,published}, a URL, or - for stdin)
     and print their records (tocsin.article/1)."""
@@ -124,7 +141,9 @@ def analyze(
             if source == "-":
                 raw = read_stdin()
             elif web.is_url(source):
-                raw = web.fetch(source, web.FetchOptions(allow_private=allow_private, timeout=timeout))
+                raw = web.fetch(
+                    source, web.FetchOptions(allow_private=allow_private, timeout=timeout)
+                )
             else:
                 raw = read_path(source)
             article = pipeline.analyze(raw, published=published, lang=lang)
@@ -192,4 +211,3 @@ def main() -> None:
     except click.Abort:
         click.echo("tocsin: aborted", err=True)
         sys.exit(130)
-

@@ -38,9 +38,7 @@ _MAGIC = {
 
 # Characters a text in a European language legitimately has beyond ASCII; a legacy
 # 8-bit decoding that yields others is garbage rather than a wrong charset.
-_PLAUSIBLE = set(
-    "àâäáãåçéèêëíìîïñóòôöõúùûüÿœæÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜŸŒÆßøØ«»‘’“”–—…°€£§·\u00a0"
-)
+_PLAUSIBLE = set("àâäáãåçéèêëíìîïñóòôöõúùûüÿœæÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜŸŒÆßøØ«»‘’“”–—…°€£§·\u00a0")
 
 
 @dataclass
@@ -77,7 +75,8 @@ def decode(source: str, data: bytes) -> tuple[str, str | None]:
     # not a legacy encoding. Refuse rather than guess.
     if re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}", data):
         raise InputError(
-            source, f"invalid UTF-8 at byte {utf8_error.start} (the file mixes encodings or is corrupt)"
+            source,
+            f"invalid UTF-8 at byte {utf8_error.start} (the file mixes encodings or is corrupt)",
         )
     # Western European legacy text is overwhelmingly cp1252 (a superset of Latin-1);
     # charset-normalizer would often call it cp1250, which reads the same letters here
@@ -184,9 +183,7 @@ _CREDIT_TAIL = re.compile(
     r"[\w'’&.,/\- ]{1,60}[)\]]?\s*$",
     re.IGNORECASE,
 )
-_CREDIT_LINE = re.compile(
-    rf"^\s*[(\[]?\s*(?:{_CREDIT_WORDS})\s*[:/–—-]", re.IGNORECASE
-)
+_CREDIT_LINE = re.compile(rf"^\s*[(\[]?\s*(?:{_CREDIT_WORDS})\s*[:/–—-]", re.IGNORECASE)
 _AGENCY_TAIL = re.compile(
     r"(?:\b(?:AFP|AP|Reuters|EPA|Getty(?: Images)?|Shutterstock|Alamy|Sipa|ANP|PA(?: Wire)?|"
     r"TASS|RIA Novosti|Sputnik|DPA|Bloomberg|SWNS|Rex|Abaca)"
@@ -205,9 +202,9 @@ def is_caption(paragraph: str) -> bool:
     if m:
         # "credit" inside a sentence ("un crédit de 5 milliards") is not a credit line:
         # a credit tail follows the caption without sentence punctuation before the name.
-        tail = p[m.start():]
+        tail = p[m.start() :]
         word = re.search(_CREDIT_WORDS, tail, re.IGNORECASE)
-        after = tail[word.end():] if word else ""
+        after = tail[word.end() :] if word else ""
         if re.match(r"\s*(?::|\u00a0:|/)", after) or re.match(r"\s*[A-Z©]", after):
             name = after.lstrip(" :\u00a0/").strip(" )]")
             if name and len(name.split()) <= 6 and not re.search(r"[.!?]\s", name):

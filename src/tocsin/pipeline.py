@@ -233,7 +233,8 @@ class Pipeline:
                     failed[i] = InputError(a.raw.source, "too deeply nested to analyse")
                 except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
                     failed[i] = AnalysisError(
-                        a.raw.source, f"analysis failed in stage {stage.name!r} ({type(exc).__name__}: {exc})"
+                        a.raw.source,
+                        f"analysis failed in stage {stage.name!r} ({type(exc).__name__}: {exc})",
                     )
                     failed[i].__cause__ = exc
         for i, a in enumerate(analyses):
@@ -246,7 +247,11 @@ class Pipeline:
 
 
 def _as_raw(document: RawDocument | str, published: str | None, lang: str | None) -> RawDocument:
-    raw = document if isinstance(document, RawDocument) else RawDocument(source="<text>", text=document, html=False)
+    raw = (
+        document
+        if isinstance(document, RawDocument)
+        else RawDocument(source="<text>", text=document, html=False)
+    )
     if published:
         raw.published = parse_published(published)
     if lang:

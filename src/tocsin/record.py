@@ -164,7 +164,13 @@ def article_from_dict(data: dict[str, Any]) -> Article:
     """Rebuild an Article from its JSON form (the inverse of Article.to_dict)."""
     d = dict(data)
     entities = [
-        Entity(**{**e, "actor": _actor(e.get("actor")), "location": Location(**e["location"]) if e.get("location") else None})
+        Entity(
+            **{
+                **e,
+                "actor": _actor(e.get("actor")),
+                "location": Location(**e["location"]) if e.get("location") else None,
+            }
+        )
         for e in d.pop("entities", [])
     ]
     quotes = []

@@ -51,4 +51,6 @@ def mention_at(analysis: Analysis, start: int, end: int) -> Mention | None:
 def stage() -> Stage:
     from ..pipeline import Stage
 
-    return Stage("actors", requires=("doc", "published"), assigns=("mentions", "entities"), run=link)
+    return Stage(
+        "actors", requires=("doc", "published"), assigns=("mentions", "entities"), run=link
+    )

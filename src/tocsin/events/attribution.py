@@ -194,9 +194,9 @@ def disputed(tok: Any, ctx: Context) -> Actor | None:
         if tok.i < gloss:
             # "…avaient libéré le village, une affirmation que l'état-major a qualifiée
             # de « sans fondement »": the comment after the comma disputes this clause.
-            found = _gloss_disputer(sent, gloss, cues, ctx)
-            if found is not None:
-                return found
+            disputer = _gloss_disputer(sent, gloss, cues, ctx)
+            if disputer is not None:
+                return disputer
         else:
             return None  # the comment itself is not disputed by its own words
     for cue in cues:

@@ -35,7 +35,9 @@ def read_path(path: str | Path, max_bytes: int | None = None) -> RawDocument:
     try:
         size = p.stat().st_size
         if size > limit:
-            raise InputError(name, f"too large ({size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB)")
+            raise InputError(
+                name, f"too large ({size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB)"
+            )
         data = p.read_bytes()
     except PermissionError:
         raise InputError(name, "permission denied") from None
@@ -68,7 +70,13 @@ def from_bytes(name: str, data: bytes, suffix: str = "") -> RawDocument:
                 return from_json_object(name, obj)
             if suffix == ".json":
                 raise InputError(name, "JSON input must be an object with a `text` or `html` field")
-    html = True if suffix in (".html", ".htm", ".xhtml") else False if suffix in (".txt", ".text") else None
+    html = (
+        True
+        if suffix in (".html", ".htm", ".xhtml")
+        else False
+        if suffix in (".txt", ".text")
+        else None
+    )
     return RawDocument(source=name, data=data, html=html)
 
 

@@ -58,9 +58,12 @@ def check_address(url: str, allow_private: bool = False) -> tuple[str, str, int]
             addr = ipaddress.ip_address(ip.split("%")[0])
             if not addr.is_global or addr.is_multicast:
                 kind = (
-                    "loopback" if addr.is_loopback
-                    else "link-local" if addr.is_link_local
-                    else "private" if addr.is_private
+                    "loopback"
+                    if addr.is_loopback
+                    else "link-local"
+                    if addr.is_link_local
+                    else "private"
+                    if addr.is_private
                     else "non-public"
                 )
                 raise FetchError(
@@ -73,7 +76,10 @@ def fetch(url: str, options: FetchOptions | None = None) -> RawDocument:
     """GET `url` under the guard; return its body as a RawDocument."""
     opts = options or FetchOptions()
     allow = opts.allow_private or _env_allows_private()
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"}
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
+    }
     headers.update(opts.headers or {})
     current = url
     timeout = httpx.Timeout(opts.timeout, connect=min(opts.timeout, 5.0))
@@ -91,8 +97,17 @@ def fetch(url: str, options: FetchOptions | None = None) -> RawDocument:
                 ) as resp:
                     if resp.status_code == 304:  # a conditional GET (feed polling): nothing new
                         return RawDocument(
-                            source=url, data=b"", url=current,
-                            meta={"status": "304", **{k: v for k, v in resp.headers.items() if k in ("etag", "last-modified")}},
+                            source=url,
+                            data=b"",
+                            url=current,
+                            meta={
+                                "status": "304",
+                                **{
+                                    k: v
+                                    for k, v in resp.headers.items()
+                                    if k in ("etag", "last-modified")
+                                },
+                            },
                         )
                     if resp.is_redirect:
                         location = resp.headers.get("location")
@@ -101,15 +116,21 @@ def fetch(url: str, options: FetchOptions | None = None) -> RawDocument:
                         current = urljoin(current, location)
                         continue
                     if resp.status_code >= 400:
-                        raise FetchError(current, f"HTTP {resp.status_code} {resp.reason_phrase}".strip())
+                        raise FetchError(
+                            current, f"HTTP {resp.status_code} {resp.reason_phrase}".strip()
+                        )
                     declared = resp.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > opts.max_bytes:
-                        raise FetchError(current, f"too large ({int(declared) / 1e6:.1f} MB declared)")
+                        raise FetchError(
+                            current, f"too large ({int(declared) / 1e6:.1f} MB declared)"
+                        )
                     chunks, total = [], 0
                     for chunk in resp.iter_bytes():
                         total += len(chunk)
                         if total > opts.max_bytes:
-                            raise FetchError(current, f"too large (over {opts.max_bytes / 1e6:.0f} MB)")
+                            raise FetchError(
+                                current, f"too large (over {opts.max_bytes / 1e6:.0f} MB)"
+                            )
                         chunks.append(chunk)
                     ctype = resp.headers.get("content-type", "")
                     return RawDocument(
@@ -118,7 +139,14 @@ def fetch(url: str, options: FetchOptions | None = None) -> RawDocument:
                         url=current,
                         html=("html" in ctype) or None,
                         content_type=ctype or None,
-                        meta={"status": str(resp.status_code), **{k: v for k, v in resp.headers.items() if k in ("etag", "last-modified")}},
+                        meta={
+                            "status": str(resp.status_code),
+                            **{
+                                k: v
+                                for k, v in resp.headers.items()
+                                if k in ("etag", "last-modified")
+                            },
+                        },
                     )
             except httpx.TimeoutException:
                 raise FetchError(current, f"timed out after {opts.timeout:g}s") from None
