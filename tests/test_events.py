@@ -459,6 +459,18 @@ def test_forces_on_alert_is_one_readiness_event(pipe, text, lang):
     assert evs[0].signal == "readiness" and evs[0].nuclear
 
 
+def test_the_reporting_verb_of_an_incise_is_the_articles_voice(pipe):
+    art, evs = events_of(
+        pipe,
+        "« Installer ces armes aux portes de l'Union européenne, a averti le ministre ukrainien "
+        "des Affaires étrangères, Dmytro Kouleba, est une provocation ».",
+        "fr",
+        published="2023-03-26",
+    )
+    e = one(art, evs, "averti")
+    assert e.source.name == "Dmytro Kuleba" and e.asserted_by is None
+
+
 def test_a_role_noun_with_a_country_is_that_countrys_agent(pipe):
     art, evs = events_of(pipe, "Russian officials accused Ukraine of sabotage.", "en")
     e = one(art, evs, "accused")

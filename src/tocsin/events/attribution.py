@@ -27,6 +27,19 @@ def _speaker_actor(q: Any) -> Actor | None:
     return q.speaker.actor or Actor(q.speaker.name, None, None, None, None)
 
 
+def _incise(tok: Any, q: Any) -> bool:
+    """The reporting verb of a quotation set inside its own marks ("« Installer ces
+    armes…, a averti le ministre …, Dmytro Kouleba, est une provocation »"): its speaker
+    is named inside the quotation's span, right after the verb."""
+    sp = q.speaker
+    return (
+        sp is not None
+        and sp.start is not None
+        and q.start <= sp.start < q.end
+        and 0 <= sp.start - (tok.idx + len(tok.text)) <= 120
+    )
+
+
 def attribution(
     tok: Any, ctx: Context, code_root: str | None = None
 ) -> tuple[Actor | None, str | None]:
@@ -40,6 +53,7 @@ def attribution(
         q is not None
         and q.kind in ("direct", "partial")
         and not (reporting and q.kind == "partial")
+        and not (reporting and _incise(tok, q))
     ):
         return _speaker_actor(q), "quote"
     if reporting:
