@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import InputError, TocsinError, UsageError
 from ..ingest import RawDocument, feeds, web
+from ..store.runs import aware
 from .alerting import DeliveryReport, Destination, deliver, pending_alerts, run_rules
 from .rules import Rule
 
@@ -50,13 +51,6 @@ def parse_duration(text: str, name: str = "--every") -> float:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands timestamps back without their zone; they were written in UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
 
 
 @dataclass
@@ -128,7 +122,7 @@ def get_state(db: Any, feed: str) -> dict[str, Any]:
         }
     state = dict(row._mapping)
     for k in ("last_polled", "last_ok", "next_poll"):
-        state[k] = _aware(state[k])
+        state[k] = aware(state[k])
     return state
 
 

@@ -38,8 +38,9 @@ def this_host() -> str:
     return socket.gethostname()
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands timestamps back without their zone; they were written in UTC.
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A timestamp read back from the store, in UTC: SQLite hands timestamps back
+    without their zone; they were written in UTC."""
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value
@@ -100,10 +101,10 @@ def process_gone(pid: int, run_started: dt.datetime) -> bool:
 
 
 def is_dead(row: Any, now: dt.datetime, stale_after: dt.timedelta, host: str) -> bool:
-    started = _aware(row.started_at)
+    started = aware(row.started_at)
     if row.pid is not None and row.host == host and started is not None:
         return process_gone(int(row.pid), started)
-    last = _aware(row.heartbeat_at) or started
+    last = aware(row.heartbeat_at) or started
     return last is None or now - last > stale_after
 
 
