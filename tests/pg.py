@@ -2,8 +2,8 @@
 on a free port on 127.0.0.1, one fresh database per test, stopped at the end.
 
 When the server programs are missing, they are installed with apt-get (as root); as
-root, the server runs as the `postgres` user (initdb refuses root). Only when none of
-that is possible are the postgres tests skipped, with the reason.
+root, the server runs as the `postgres` user (initdb refuses root). When none of that
+is possible the postgres tests fail with the reason (tests/parts.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from .parts import real_part_unavailable
 
 
 def _bin_dir() -> Path | None:
@@ -151,13 +153,13 @@ def pg_server():
         why = _install()
         bindir = _bin_dir()
         if bindir is None:
-            pytest.skip(why or "PostgreSQL server programs not found after installing")
+            real_part_unavailable(why or "PostgreSQL server programs not found after installing")
     server = PgServer(bindir)
     try:
         server.start()
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
         server.stop()
-        pytest.skip(f"cannot start PostgreSQL: {exc}")
+        real_part_unavailable(f"cannot start PostgreSQL: {exc}")
     yield server
     server.stop()
 

@@ -20,6 +20,7 @@ from .browser import (
     ensure_chromium,
     examples_db,
 )
+from .parts import real_part_unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +37,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 def chromium():
     reason = ensure_chromium()
     if reason:
-        print(f"skipping the browser tests: {reason}")
-        pytest.skip(reason)
+        real_part_unavailable(reason)
     return CHROMIUM
 
 
