@@ -150,21 +150,14 @@ DENIAL_VERBS = {
 
 def _gloss(sent: Any, ctx: Context) -> int | None:
     """Token index of the comma opening the reporter's comment on the clause before it
-    (", une affirmation que…", ", ce que Moscou dément", ", a claim Hezbollah denied")."""
+    (", une affirmation que…", ", ce que Moscou dément", ", a claim Hezbollah denied"):
+    the quotation finder's own reading, which ends reported words there."""
     from ..quotes.lexicon import cues_for
+    from ..quotes.reported import gloss_comma
 
     qcues = cues_for(ctx.lex.lang)
-    glosses = qcues.glosses if qcues is not None else frozenset()
-    toks = list(sent)
-    for k, t in enumerate(toks[:-2]):
-        if t.text != ",":
-            continue
-        a, b = fold(toks[k + 1].text), fold(toks[k + 2].text)
-        if (a == "ce" and b in ("que", "qu'")) or (
-            a in ("une", "un", "cette", "a", "an", "the") and b in glosses
-        ):
-            return t.i
-    return None
+    comma = gloss_comma(list(sent), qcues) if qcues is not None else None
+    return comma.i if comma is not None else None
 
 
 def _gloss_disputer(sent: Any, gloss: int, cues: set[str], ctx: Context) -> Actor | None:

@@ -164,9 +164,9 @@ def _clip(layout: Layout, cues: Cues, first: Any, sent_end: int, directs: list[C
             if prev is not None and (prev.pos_ == "CCONJ" or prev.text in (",", ";") + DASHES):
                 end = min(end, prev.idx)
                 break
-    gloss = _gloss_at(toks, cues, end)
+    gloss = gloss_comma(toks, cues)
     if gloss is not None:
-        end = min(end, gloss)
+        end = min(end, gloss.idx)
     for c in directs:
         if first.idx < c.start < end:
             end = c.start - 1
@@ -183,20 +183,19 @@ def _clip(layout: Layout, cues: Cues, first: Any, sent_end: int, directs: list[C
     return end
 
 
-def _gloss_at(toks: list[Any], cues: Cues, end: int) -> int | None:
-    """Where the reporter's comment on the reported words begins: a comma, then "ce
+def gloss_comma(toks: list[Any], cues: Cues) -> Any | None:
+    """The comma where the reporter's comment on the words before it begins: then "ce
     que/qu'", or a determiner and a gloss noun ("une affirmation que…", "a claim
-    Hezbollah denied", "an allegation rejected by Kyiv")."""
+    Hezbollah denied", "an allegation rejected by Kyiv"). Also read by the event coder,
+    for which such a comment disputes the clause before it."""
     for k, t in enumerate(toks[:-2]):
-        if t.idx >= end:
-            break
         if t.text != ",":
             continue
-        nxt = [fold(x.text) for x in toks[k + 1 : k + 4]]
-        if nxt[:2] in (["ce", "que"], ["ce", "qu'"]) or (
-            nxt[0] in GLOSS_DETERMINERS and len(nxt) > 1 and nxt[1] in cues.glosses
+        nxt = [fold(x.text) for x in toks[k + 1 : k + 3]]
+        if nxt in (["ce", "que"], ["ce", "qu'"]) or (
+            nxt[0] in GLOSS_DETERMINERS and nxt[1] in cues.glosses
         ):
-            return t.idx
+            return t
     return None
 
 
