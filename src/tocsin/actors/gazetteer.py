@@ -147,19 +147,13 @@ def _expand_title_templates(g: Gazetteer, lang: str) -> None:
     """Titles for every country with a known office holder, from templates ("président
     {adj}", "{adj} prime minister", "president of {name}") and the country's adjectives
     and names; a title listed in titles.tsv keeps its office."""
-    names: dict[str, list[str]] = {}
+    # slot -> country -> the words that fill it
+    fillers: dict[str, dict[str, list[str]]] = {"{name}": {}, "{adj}": {}}
     for alias in g.aliases:
         entry = g.entries.get(alias.key)
-        if entry is not None and entry.kind == "country" and alias.kind == "name":
-            names.setdefault(alias.key, []).append(alias.text)
-    adjectives: dict[str, list[str]] = {}
-    for alias in g.aliases:
-        if (
-            alias.kind == "adjective"
-            and alias.key in g.entries
-            and g.entries[alias.key].kind == "country"
-        ):
-            adjectives.setdefault(alias.key, []).append(alias.text)
+        slot = {"name": "{name}", "adjective": "{adj}"}.get(alias.kind)
+        if slot is not None and entry is not None and entry.kind == "country":
+            fillers[slot].setdefault(alias.key, []).append(alias.text)
     for row in read_tsv(lang, "title_templates.tsv", required=("template", "office")):
         template, suffix = row["template"], row["office"]
         slot = "{adj}" if "{adj}" in template else "{name}" if "{name}" in template else None
@@ -167,8 +161,7 @@ def _expand_title_templates(g: Gazetteer, lang: str) -> None:
             raise DataFileError(
                 f"data/{lang}/title_templates.tsv:{row['_line']}", "no {adj} or {name} slot"
             )
-        fillers = adjectives if slot == "{adj}" else names
-        for country, words in fillers.items():
+        for country, words in fillers[slot].items():
             office = f"{country}.{suffix}"
             if office not in g.offices:
                 continue
