@@ -65,9 +65,9 @@ def attribution(
             t.dep_ in ("ccomp", "xcomp", "parataxis", "obj", "dobj")
             and fold(parent.lemma_) in ctx.lex.reporting
         ):
-            found = phrase_actors(A.subject_tokens(parent)[0], ctx)
-            if found:
-                return found[0].actor, "speech"
+            speaker = _subject_actor(parent, ctx)
+            if speaker is not None:
+                return speaker, "speech"
             inner = _quote_at(parent.idx, ctx.quotes) or q
             return _speaker_actor(inner), "speech"
         t = parent
@@ -160,14 +160,20 @@ def _gloss(sent: Any, ctx: Context) -> int | None:
     return comma.i if comma is not None else None
 
 
+def _subject_actor(verb: Any, ctx: Context) -> Actor | None:
+    """The first actor of a verb's subject (who denies, in "X a démenti que…")."""
+    found = phrase_actors(A.subject_tokens(verb)[0], ctx)
+    return found[0].actor if found else None
+
+
 def _gloss_disputer(sent: Any, gloss: int, cues: set[str], ctx: Context) -> Actor | None:
     """Who, in the comment after `gloss`, denies or calls baseless what came before."""
     after = [t for t in sent if t.i > gloss]
     for t in after:
         if t.pos_ == "VERB" and fold(t.lemma_) in DENIAL_VERBS:
-            found = phrase_actors(A.subject_tokens(t)[0], ctx)
-            if found:
-                return found[0].actor
+            denier = _subject_actor(t, ctx)
+            if denier is not None:
+                return denier
     text = " ".join(fold(t.text) for t in after)
     for cue in cues:
         if cue and f" {cue} " in f" {text} ":
@@ -227,8 +233,7 @@ def disputed(tok: Any, ctx: Context) -> Actor | None:
                         break
                     node = node.head
                     if node.i in above:
-                        found = phrase_actors(A.subject_tokens(cue_tok)[0], ctx)
-                        return found[0].actor if found else None
+                        return _subject_actor(cue_tok, ctx)
                 continue
             for _ in range(2):  # "sans fondement": from the preposition to its clause
                 if head.i in above or head.head.i == head.i:
@@ -237,15 +242,13 @@ def disputed(tok: Any, ctx: Context) -> Actor | None:
             if head.i not in above:
                 continue  # the cue bears on another clause
             if fold(head.lemma_) in DENIAL_VERBS:
-                found = phrase_actors(A.subject_tokens(head)[0], ctx)
-                return found[0].actor if found else None
+                return _subject_actor(head, ctx)
             q = _quote_at(cue_tok.idx, ctx.quotes)
             return _speaker_actor(q) if q is not None else JOURNALIST
     t = tok
     while t.head.i != t.i:  # "X a démenti que…", "X denied that…"
         parent = t.head
         if t.dep_ in ("ccomp", "obj", "dobj") and fold(parent.lemma_) in DENIAL_VERBS:
-            found = phrase_actors(A.subject_tokens(parent)[0], ctx)
-            return found[0].actor if found else None
+            return _subject_actor(parent, ctx)
         t = parent
     return None

@@ -48,15 +48,13 @@ RECIPROCAL_NOUNS = {
 }
 
 
-# Verbs that plan, order, make, carry on or widen an event without being one: their subject does
-# the event their object names ("made nuclear threats", "intensified its strikes", "a
-# poursuivi ses frappes").
+# Verbs that plan, make or widen an event without being one, beyond the lexicon's
+# light verbs (`support`: continue, resume, step up, intensify, order…): their subject
+# does the event their object names ("made nuclear threats", "planned strikes").
 ASPECTUAL = {
-    "make", "issue", "continue", "intensify", "step", "escalate", "resume", "expand",
-    "widen", "renew", "pursue", "keep", "faire", "proferer", "formuler", "poursuivre",
-    "intensifier", "reprendre", "multiplier", "accelerer", "etendre", "continuer",
-    "renouveler", "redoubler", "plan", "prepare", "order", "planifier", "preparer",
-    "prevoir", "ordonner",
+    "make", "issue", "escalate", "expand", "widen", "renew", "pursue", "keep", "faire",
+    "proferer", "formuler", "accelerer", "etendre", "continuer", "renouveler", "redoubler",
+    "plan", "prepare", "planifier", "preparer", "prevoir",
 }  # fmt: skip
 
 
